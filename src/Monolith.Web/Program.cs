@@ -1,6 +1,33 @@
+using Monolith.Application;
+using Monolith.Infrastructure;
+using Monolith.Web.Common;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddApplication();
+builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
+builder.Services.AddWeb(builder.Environment);
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+if (Cli.IsCommand(args))
+{
+    return await Cli.RunAsync(args, app.Services);
+}
 
-app.Run();
+try
+{
+    await StartupTasks.RunAsync(app.Services, app.Environment, app.Lifetime.ApplicationStopping);
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    // A wrong or missing setting stops the app with a message naming the setting.
+    await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
+    return 2;
+}
+
+app.UseWeb();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so the test host (WebApplicationFactory) can find it.</summary>
+public partial class Program;

@@ -3,13 +3,13 @@ using System.Diagnostics.CodeAnalysis;
 namespace Monolith.Domain.Common;
 
 /// <summary>Implemented by every result so pipeline behaviours can inspect and build failures generically.</summary>
-public interface IResult
+public interface IResultBase
 {
     bool IsSuccess { get; }
     Error? Error { get; }
 }
 
-public class Result : IResult
+public class Result : IResultBase
 {
     protected Result(Error? error) => Error = error;
 

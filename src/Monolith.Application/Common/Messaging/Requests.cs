@@ -1,0 +1,42 @@
+using MediatR;
+using Monolith.Domain.Accounts.Organizations;
+using Monolith.Domain.Common;
+
+namespace Monolith.Application.Common.Messaging;
+
+/// <summary>A use case that changes state. The transaction behaviour commits it only when it succeeds.</summary>
+public interface ICommand<TResponse> : IRequest<Result<TResponse>>, ICommandBase;
+
+/// <summary>A use case that only reads. Runs without a transaction and never loads aggregates for writing.</summary>
+public interface IQuery<TResponse> : IRequest<Result<TResponse>>;
+
+public interface ICommandBase;
+
+// Every request declares who may send it by implementing exactly one of the interfaces below.
+// The authorization behaviour refuses (as a bug) any request that declares none.
+
+/// <summary>Anyone, signed in or not (e.g. registration).</summary>
+public interface IAnonymousRequest;
+
+/// <summary>Any signed-in user, acting for themselves.</summary>
+public interface IAuthenticatedRequest;
+
+/// <summary>A member of <see cref="OrganizationId"/> holding at least <see cref="MinimumRole"/>.</summary>
+public interface IOrganizationRequest
+{
+    Guid OrganizationId { get; }
+    OrganizationRole MinimumRole { get; }
+}
+
+/// <summary>A user in the <c>ops</c> role.</summary>
+public interface IOpsRequest;
+
+/// <summary>The system itself: verified webhooks, recurring jobs, outbox handlers. Never bound to user input.</summary>
+public interface ISystemRequest;
+
+/// <summary>A command a client may retry safely by sending the same <see cref="IdempotencyKey"/>.</summary>
+public interface IIdempotentCommand
+{
+    /// <summary>The client's key (e.g. the <c>Idempotency-Key</c> header); null when the client sent none.</summary>
+    string? IdempotencyKey { get; }
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Monolith.Application.Common.Interfaces;
+using Monolith.Infrastructure.Identity;
+using Monolith.Infrastructure.Persistence;
+using Monolith.Infrastructure.Persistence.Migrations;
+
+namespace Monolith.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Configure(o =>
+            {
+                o.SqliteConnectionString = configuration.GetConnectionString("Sqlite") ?? DefaultSqlite(environment);
+                o.PostgresConnectionString = configuration.GetConnectionString("Postgres");
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        services.AddDbContext<AppDbContext>((sp, options) =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            ConfigureProvider(options, database);
+        });
+        services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
+        services.AddScoped<SchemaMigrator>();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
+                options.Lockout.MaxFailedAccessAttempts = 10;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddRoles<ApplicationRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddScoped<IIdentityService, IdentityService>();
+        services.AddScoped<IdentitySeeder>();
+
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
+        return services;
+    }
+
+    public static void ConfigureProvider(DbContextOptionsBuilder options, DatabaseOptions database)
+    {
+        if (database.ProviderKind == DatabaseProvider.Postgres)
+        {
+            options.UseNpgsql(database.PostgresConnectionString);
+        }
+        else
+        {
+            EnsureSqliteFolder(database.SqliteConnectionString!);
+            options.UseSqlite(database.SqliteConnectionString);
+        }
+    }
+
+    private static string DefaultSqlite(IHostEnvironment environment) =>
+        $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "monolith.db")}";
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(dataSource) && dataSource != ":memory:" && folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Monolith.Application.Common.Idempotency;
+using Monolith.Application.Common.Interfaces;
+using Monolith.Application.Common.Outbox;
+using Monolith.Domain.Accounts.Organizations;
+using Monolith.Domain.Common;
+using Monolith.Infrastructure.Identity;
+using Npgsql;
+
+namespace Monolith.Infrastructure.Persistence;
+
+/// <summary>
+/// The one DbContext, for PostgreSQL and SQLite alike. Saving bumps the version of every changed aggregate
+/// (optimistic concurrency) and turns raised domain events into outbox rows in the same transaction.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimeProvider clock)
+    : IdentityDbContext<ApplicationUser, ApplicationRole, Guid>(options), IAppDbContext
+{
+    private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        CaptureAggregateChanges();
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        CaptureAggregateChanges();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public void DiscardChanges() => ChangeTracker.Clear();
+
+    public bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<ApplicationUser>().ToTable("users");
+        builder.Entity<ApplicationRole>().ToTable("roles");
+        builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        SnakeCaseNames.Apply(builder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            // SQLite has no timestamp type and EF cannot compare DateTimeOffset stored as text: store UTC ticks.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    private void CaptureAggregateChanges()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var entry in ChangeTracker.Entries<IHasDomainEvents>().ToList())
+        {
+            var aggregate = entry.Entity;
+            if (entry.State == EntityState.Modified || (entry.State == EntityState.Unchanged && aggregate.DomainEvents.Count > 0))
+            {
+                aggregate.IncrementVersion();
+                entry.State = EntityState.Modified;
+            }
+
+            foreach (var domainEvent in aggregate.DomainEvents)
+            {
+                var type = domainEvent.GetType();
+                OutboxMessages.Add(new OutboxMessage(
+                    Guid.NewGuid(),
+                    type.Name,
+                    JsonSerializer.Serialize(domainEvent, type, EventJson),
+                    domainEvent.OccurredAt,
+                    now));
+            }
+
+            aggregate.ClearDomainEvents();
+        }
+    }
+}

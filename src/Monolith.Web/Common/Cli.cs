@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Monolith.Infrastructure.Persistence;
+using Monolith.Infrastructure.Persistence.Migrations;
+
+namespace Monolith.Web.Common;
+
+/// <summary>
+/// Operations commands, run as <c>dotnet run --project src/Monolith.Web -- &lt;command&gt;</c> with the app's own
+/// configuration: <c>migrate</c>, <c>doctor</c>, <c>schema-script</c>.
+/// </summary>
+internal static class Cli
+{
+    public static readonly string[] Commands = ["migrate", "doctor", "schema-script"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services)
+    {
+        var root = new RootCommand("Monolith operations");
+
+        var migrate = new Command("migrate", "Apply pending database migrations for the configured provider.");
+        migrate.SetAction(async (_, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var report = await scope.ServiceProvider.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+            Console.WriteLine(report.Applied.Count == 0
+                ? "Database is up to date; nothing to apply."
+                : $"Applied: {string.Join(", ", report.Applied)}");
+            return 0;
+        });
+
+        var doctor = new Command("doctor", "Check configuration, database reachability and migrations; exit 1 listing any problem.");
+        doctor.SetAction(async (_, ct) => await DoctorAsync(services, ct));
+
+        var provider = new Option<DatabaseProvider>("--provider") { Description = "Sqlite or Postgres", DefaultValueFactory = _ => DatabaseProvider.Postgres };
+        var script = new Command("schema-script", "Print the CREATE script of the current EF model (a starting point for a new migration).");
+        script.Options.Add(provider);
+        script.SetAction(parse =>
+        {
+            var options = new DbContextOptionsBuilder<AppDbContext>();
+            Infrastructure.DependencyInjection.ConfigureProvider(options, new DatabaseOptions
+            {
+                Provider = parse.GetValue(provider).ToString(),
+                SqliteConnectionString = "Data Source=:memory:",
+                PostgresConnectionString = "Host=127.0.0.1",
+            });
+            using var context = new AppDbContext(options.Options, TimeProvider.System);
+            Console.WriteLine(context.Database.GenerateCreateScript());
+            return 0;
+        });
+
+        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(doctor);
+        root.Subcommands.Add(script);
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> DoctorAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        await using var scope = services.CreateAsyncScope();
+        DatabaseOptions? database = null;
+        try
+        {
+            database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            Console.WriteLine($"ok   configuration: Database:Provider = {database.ProviderKind}");
+        }
+        catch (OptionsValidationException ex)
+        {
+            problems.AddRange(ex.Failures);
+        }
+
+        if (database is not null)
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            if (await db.Database.CanConnectAsync(cancellationToken))
+            {
+                Console.WriteLine("ok   database reachable");
+                var pending = await scope.ServiceProvider.GetRequiredService<SchemaMigrator>().PendingAsync(cancellationToken);
+                if (pending.Count == 0)
+                {
+                    Console.WriteLine("ok   migrations applied");
+                }
+                else
+                {
+                    problems.Add($"{pending.Count} pending migration(s): {string.Join(", ", pending.Select(p => $"{p.Version}__{p.Name}"))}; run 'migrate'.");
+                }
+            }
+            else
+            {
+                problems.Add($"The {database.ProviderKind} database cannot be reached with the configured connection string.");
+            }
+        }
+
+        foreach (var problem in problems)
+        {
+            Console.WriteLine($"FAIL {problem}");
+        }
+
+        Console.WriteLine(problems.Count == 0 ? "doctor: all checks passed" : $"doctor: {problems.Count} problem(s)");
+        return problems.Count == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Monolith.Web.Common;
+
+/// <summary>
+/// Bugs and infrastructure faults: logged once here, answered with a generic 500 that reveals no internals.
+/// API and webhook callers get ProblemDetails; people get the error page.
+/// </summary>
+internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger, IProblemDetailsService problems)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            return await WriteAsync(httpContext, bad.StatusCode, "request.invalid", "The request could not be read.", exception);
+        }
+
+        logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        if (!IsMachineEndpoint(httpContext.Request.Path))
+        {
+            return false;
+        }
+
+        return await WriteAsync(httpContext, StatusCodes.Status500InternalServerError, "server.error",
+            "Something went wrong on our side. It has been logged.", exception);
+    }
+
+    public static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/health");
+
+    private async ValueTask<bool> WriteAsync(HttpContext context, int status, string code, string title, Exception exception)
+    {
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Type = $"urn:monolith:problem:{code}" };
+        problem.Extensions["code"] = code;
+        problem.Extensions["traceId"] = ResultHttp.TraceId(context);
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+}

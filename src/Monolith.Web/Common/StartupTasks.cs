@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using Monolith.Infrastructure.Identity;
+using Monolith.Infrastructure.Persistence;
+using Monolith.Infrastructure.Persistence.Migrations;
+
+namespace Monolith.Web.Common;
+
+/// <summary>Before the app serves requests: migrate (development, or when Database:MigrateOnStartup is true) and seed.</summary>
+internal static class StartupTasks
+{
+    public static async Task RunAsync(IServiceProvider services, IHostEnvironment environment, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Monolith.Startup");
+        var migrator = scope.ServiceProvider.GetRequiredService<SchemaMigrator>();
+
+        if (options.MigrateOnStartup ?? environment.IsDevelopment())
+        {
+            var report = await migrator.MigrateAsync(cancellationToken);
+            logger.LogInformation("Database ({Provider}) is at the latest schema; applied now: {Applied}",
+                options.ProviderKind, report.Applied.Count == 0 ? "none" : string.Join(", ", report.Applied));
+        }
+        else
+        {
+            var pending = await migrator.PendingAsync(cancellationToken);
+            if (pending.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The database has {pending.Count} pending migration(s) ({string.Join(", ", pending.Select(p => p.Version))}). " +
+                    "Run 'dotnet run --project src/Monolith.Web -- migrate' (or set Database__MigrateOnStartup=true).");
+            }
+        }
+
+        await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync(environment.IsDevelopment(), cancellationToken);
+    }
+}

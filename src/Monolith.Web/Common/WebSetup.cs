@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Monolith.Application.Common.Interfaces;
+using Monolith.Domain.Common;
+using Monolith.Infrastructure.Identity;
+using Monolith.Web.Accounts;
+
+namespace Monolith.Web.Common;
+
+internal static class WebSetup
+{
+    public const string OpsPolicy = "ops";
+
+    public static IServiceCollection AddWeb(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentUser, CurrentUser>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/account/login";
+            cookie.LogoutPath = "/account/logout";
+            cookie.AccessDeniedPath = "/account/access-denied";
+            cookie.Cookie.Name = "monolith.auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            cookie.SlidingExpiration = true;
+            cookie.Events = new CookieAuthenticationEvents
+            {
+                // Machines get a status code and ProblemDetails, never a redirect to a sign-in page.
+                OnRedirectToLogin = context => MachineOrRedirect(context, AuthErrors.SignInRequired),
+                OnRedirectToAccessDenied = context => MachineOrRedirect(context, AuthErrors.Forbidden),
+            };
+        });
+        services.AddAuthorizationBuilder().AddPolicy(OpsPolicy, policy => policy.RequireRole(AppRoles.Ops));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "monolith.csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Ops", OpsPolicy);
+            options.Conventions.AllowAnonymousToFolder("/Account");
+        });
+        return services;
+    }
+
+    public static WebApplication UseWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler("/error");
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapRazorPages();
+        app.MapOrganizationEndpoints();
+        return app;
+    }
+
+    private static Task MachineOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, Error error)
+    {
+        if (ProblemExceptionHandler.IsMachineEndpoint(context.Request.Path))
+        {
+            return ResultHttp.Problem(error, context.HttpContext).ExecuteAsync(context.HttpContext);
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+internal static class AuthErrors
+{
+    public static readonly Error SignInRequired = Error.Unauthenticated("auth.sign_in_required", "Sign in to continue.");
+    public static readonly Error Forbidden = Error.Forbidden("auth.forbidden", "You may not do this.");
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Monolith.Infrastructure.Identity;
+
+namespace Monolith.Web.Pages.Account;
+
+/// <summary>Signing out is a POST with an antiforgery token, so no other site can sign a user out.</summary>
+public sealed class LogoutModel(SignInManager<ApplicationUser> signIn) : PageModel
+{
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await signIn.SignOutAsync();
+        return LocalRedirect("/");
+    }
+}
