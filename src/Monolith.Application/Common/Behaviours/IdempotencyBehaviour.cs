@@ -14,7 +14,7 @@ namespace Monolith.Application.Common.Behaviours;
 /// stores the result in it. A retry returns the stored result; the same key with a different payload is refused (422).
 /// The unique key is the guard: a concurrent duplicate fails at commit and then reads the winner's result.
 /// </summary>
-internal sealed class IdempotencyBehaviour<TRequest, TResponse>(IAppDbContext db, ICurrentUser currentUser, TimeProvider clock)
+internal sealed class IdempotencyBehaviour<TRequest, TResponse>(IAppDbContext db, ICurrentUser currentUser, TimeProvider clock, CommitContext commit)
     : IPipelineBehavior<TRequest, TResponse>
 {
     public static readonly Error KeyReused = Error.Rule(
@@ -44,14 +44,12 @@ internal sealed class IdempotencyBehaviour<TRequest, TResponse>(IAppDbContext db
 
         var record = new IdempotencyRecord(scope, key, hash, clock.GetUtcNow());
         db.IdempotencyRecords.Add(record);
+        // The response is stored inside the command's transaction, just before it commits.
+        commit.BeforeCommit(response => record.Complete(JsonSerializer.Serialize(ToStored((TResponse)response!), JsonOptions)));
         try
         {
             var response = await next();
-            if (response is IResultBase { IsSuccess: true })
-            {
-                record.Complete(JsonSerializer.Serialize(ToStored(response), JsonOptions));
-            }
-            else
+            if (response is IResultBase { IsSuccess: false })
             {
                 // Failures are not remembered: the client may fix the cause and retry with the same key.
                 db.IdempotencyRecords.Entry(record).State = EntityState.Detached;

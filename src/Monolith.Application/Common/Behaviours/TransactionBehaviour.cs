@@ -10,7 +10,7 @@ namespace Monolith.Application.Common.Behaviours;
 /// Innermost behaviour for commands: one database transaction around the handler; SaveChanges (which also writes
 /// the outbox rows for raised domain events) and commit only when the handler succeeded. Queries pass straight through.
 /// </summary>
-internal sealed class TransactionBehaviour<TRequest, TResponse>(IAppDbContext db) : IPipelineBehavior<TRequest, TResponse>
+internal sealed class TransactionBehaviour<TRequest, TResponse>(IAppDbContext db, CommitContext commit) : IPipelineBehavior<TRequest, TResponse>
 {
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
@@ -31,6 +31,7 @@ internal sealed class TransactionBehaviour<TRequest, TResponse>(IAppDbContext db
                 return response;
             }
 
+            commit.RunBeforeCommit(response);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
