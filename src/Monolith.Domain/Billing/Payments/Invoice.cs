@@ -128,7 +128,7 @@ public sealed class Invoice : AggregateRoot<Guid>
 
         AmountPaid = amountPaid;
         PaidAt = at;
-        return TransitionTo(InvoiceStatus.Paid, new InvoicePaid(Id, BillingAccountId, ProviderInvoiceId, amountPaid, at));
+        return TransitionTo(InvoiceStatus.Paid, new InvoiceMarkedPaid(Id, BillingAccountId, ProviderInvoiceId, amountPaid, at));
     }
 
     public Result MarkUncollectible(DateTimeOffset at) =>
@@ -189,7 +189,7 @@ public sealed class Invoice : AggregateRoot<Guid>
 public sealed record InvoiceOpened(Guid InvoiceId, Guid BillingAccountId, string ProviderInvoiceId, Money AmountDue, DateTimeOffset OccurredAt)
     : IDomainEvent;
 
-public sealed record InvoicePaid(Guid InvoiceId, Guid BillingAccountId, string ProviderInvoiceId, Money AmountPaid, DateTimeOffset OccurredAt)
+public sealed record InvoiceMarkedPaid(Guid InvoiceId, Guid BillingAccountId, string ProviderInvoiceId, Money AmountPaid, DateTimeOffset OccurredAt)
     : IDomainEvent;
 
 public sealed record InvoiceMarkedUncollectible(Guid InvoiceId, Guid BillingAccountId, string ProviderInvoiceId, DateTimeOffset OccurredAt)

@@ -123,7 +123,7 @@ public sealed class Payment : AggregateRoot<Guid>
         SucceededAt = at;
         FailedAt = null;
         FailureCode = null;
-        return TransitionTo(PaymentStatus.Succeeded, new PaymentSucceeded(Id, BillingAccountId, chargeId.Value, captured, at));
+        return TransitionTo(PaymentStatus.Succeeded, new PaymentCaptured(Id, BillingAccountId, chargeId.Value, captured, at));
     }
 
     /// <summary>An attempt failed. A later failed attempt replaces the recorded one; an earlier one is refused as stale.</summary>
@@ -147,7 +147,7 @@ public sealed class Payment : AggregateRoot<Guid>
 
         FailedAt = at;
         FailureCode = code.Value;
-        return TransitionTo(PaymentStatus.Failed, new PaymentFailed(Id, BillingAccountId, code.Value, at));
+        return TransitionTo(PaymentStatus.Failed, new PaymentAttemptFailed(Id, BillingAccountId, code.Value, at));
     }
 
     public Result Cancel(DateTimeOffset at)

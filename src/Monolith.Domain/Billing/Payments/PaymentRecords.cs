@@ -61,10 +61,10 @@ public sealed record PaymentInitiated(
 
 public sealed record PaymentActionRequired(Guid PaymentId, Guid BillingAccountId, DateTimeOffset OccurredAt) : IDomainEvent;
 
-public sealed record PaymentSucceeded(Guid PaymentId, Guid BillingAccountId, string ProviderChargeId, Money Captured, DateTimeOffset OccurredAt)
+public sealed record PaymentCaptured(Guid PaymentId, Guid BillingAccountId, string ProviderChargeId, Money Captured, DateTimeOffset OccurredAt)
     : IDomainEvent;
 
-public sealed record PaymentFailed(Guid PaymentId, Guid BillingAccountId, string FailureCode, DateTimeOffset OccurredAt) : IDomainEvent;
+public sealed record PaymentAttemptFailed(Guid PaymentId, Guid BillingAccountId, string FailureCode, DateTimeOffset OccurredAt) : IDomainEvent;
 
 public sealed record PaymentCanceled(Guid PaymentId, Guid BillingAccountId, DateTimeOffset OccurredAt) : IDomainEvent;
 
