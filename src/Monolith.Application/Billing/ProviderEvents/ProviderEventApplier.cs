@@ -64,7 +64,7 @@ public sealed class ProviderEventApplier(IBillingFactsStore store)
 
         var step = providerEvent switch
         {
-            CheckoutCompleted e => await ApplyAsync(e, provider.Value, cancellationToken),
+            CheckoutCompleted e => await ApplyAsync(e, provider.Value, now, cancellationToken),
             CheckoutExpired e => await ApplyAsync(e, provider.Value, cancellationToken),
             SubscriptionChanged e => await ApplySnapshotAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, e.Snapshot, cancellationToken),
             SubscriptionDeleted e => await ApplySnapshotAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, Final(e.Snapshot), cancellationToken),
@@ -84,7 +84,7 @@ public sealed class ProviderEventApplier(IBillingFactsStore store)
         return step;
     }
 
-    private async Task<Step> ApplyAsync(CheckoutCompleted e, string provider, CancellationToken cancellationToken)
+    private async Task<Step> ApplyAsync(CheckoutCompleted e, string provider, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var session = await store.FindCheckoutSessionAsync(provider, e.ProviderSessionId, cancellationToken);
         if (session is not null && e.ClientReferenceAccountId is { } reference && reference != session.BillingAccountId)
@@ -102,7 +102,7 @@ public sealed class ProviderEventApplier(IBillingFactsStore store)
         var changed = false;
         if (!string.IsNullOrWhiteSpace(e.CustomerId) && account.CustomerIdFor(provider) is null)
         {
-            var linked = account.LinkCustomer(provider, e.CustomerId, e.OccurredAt);
+            var linked = account.LinkCustomer(provider, e.CustomerId, now);
             if (linked.IsFailure)
             {
                 return Step.Failed(e, linked.Error);
