@@ -1,0 +1,8 @@
+namespace Monolith.Domain.Billing.Catalog;
+
+public enum BillingInterval
+{
+    Month,
+    Year,
+    OneTime,
+}
