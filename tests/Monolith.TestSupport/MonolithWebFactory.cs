@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Monolith.TestSupport;
+
+/// <summary>
+/// The real app (Program) on a test database. <see cref="StartKestrel"/> serves it on a real 127.0.0.1 port for the
+/// browser; otherwise requests go through the in-memory test server.
+/// </summary>
+public sealed class MonolithWebFactory(TestDatabase database, string environment = "Development") : WebApplicationFactory<Program>
+{
+    public TestDatabase Database { get; } = database;
+
+    /// <summary>Serve on Kestrel at 127.0.0.1 (a random free port); returns the base address.</summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        return ClientOptions.BaseAddress;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseSetting("Database:Provider", Database.Provider.ToString());
+        builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.ConnectionString);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+}
