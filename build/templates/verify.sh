@@ -64,6 +64,14 @@ for case in "${cases[@]}"; do
   expected_tests=$((expected_tests + $(grep -c '\[Fact\]' "$test_file")))
 done
 
+step "refusing what it must refuse: no --name, and overwriting an existing use case"
+if (cd "$copy" && new monolith-usecase --area "$area" --feature "$feature") >"$work/new.log" 2>&1; then
+  fail "dotnet new monolith-usecase without --name succeeded (it would name the use case after the directory)"
+fi
+if (cd "$copy" && new monolith-usecase --name CancelThing --area "$area" --feature "$feature") >"$work/new.log" 2>&1; then
+  fail "dotnet new monolith-usecase overwrote an existing use case without --force"
+fi
+
 step "checking for leftover template tokens and forbidden stubs"
 generated=("$copy/src/Monolith.Application/$area" "$copy/tests/Monolith.Application.Tests/$area")
 if grep -rnE 'UseCaseName|AreaName|FeatureName|RequestKind|SubjectId|IAccessRequest|MinimumRoleValue|^#(if|else|elif|endif)' "${generated[@]}"; then
