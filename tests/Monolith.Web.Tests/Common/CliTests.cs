@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Monolith.TestSupport;
+
+namespace Monolith.Web.Tests.Common;
+
+/// <summary>The operations commands, run as the real app process against a fresh PostgreSQL database.</summary>
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Doctor_BeforeAndAfterMigrate_ReportsPendingThenAllClear()
+    {
+        var name = $"cli_{Guid.NewGuid():N}";
+        var connectionString = await PostgresTestDatabase.CreateEmptyAsync(name);
+        try
+        {
+            var before = await RunAsync("doctor", connectionString);
+            var migrate = await RunAsync("migrate", connectionString);
+            var after = await RunAsync("doctor", connectionString);
+
+            Assert.Equal(1, before.ExitCode);
+            Assert.Contains("pending migration", before.Output, StringComparison.Ordinal);
+            Assert.Equal(0, migrate.ExitCode);
+            Assert.Contains("Applied: V0001__initial", migrate.Output, StringComparison.Ordinal);
+            Assert.Equal(0, after.ExitCode);
+            Assert.Contains("doctor: all checks passed", after.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await PostgresTestDatabase.DropAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task Doctor_UnreachableDatabase_ExitsOneWithAReadableProblem()
+    {
+        var result = await RunAsync("doctor", "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=2");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cannot be reached", result.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string command, string connectionString)
+    {
+        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "Monolith.Web.dll")}\" {command}")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = "Postgres";
+        start.Environment["ConnectionStrings__Postgres"] = connectionString;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+}
