@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Common.Interfaces;
+using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -26,6 +27,7 @@ public static class DependencyInjection
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddBillingCatalog(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {
