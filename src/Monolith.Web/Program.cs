@@ -18,10 +18,10 @@ try
 {
     await StartupTasks.RunAsync(app.Services, app.Environment, app.Lifetime.ApplicationStopping);
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+catch (Exception ex) when (StartupTasks.ConfigurationFailures(ex) is { Count: > 0 } failures)
 {
     // A wrong or missing setting stops the app with a message naming the setting.
-    await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
+    await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", failures)}");
     return 2;
 }
 

@@ -10,6 +10,9 @@ internal static class StartupTasks
 {
     public static async Task RunAsync(IServiceProvider services, IHostEnvironment environment, CancellationToken cancellationToken)
     {
+        // Every ValidateOnStart option (database, catalogue, …) is checked before anything touches the database.
+        services.GetRequiredService<IStartupValidator>().Validate();
+
         await using var scope = services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Monolith.Startup");
@@ -34,4 +37,12 @@ internal static class StartupTasks
 
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync(environment.IsDevelopment(), cancellationToken);
     }
+
+    /// <summary>The messages of every options-validation failure inside <paramref name="exception"/> (none if it is another fault).</summary>
+    public static IReadOnlyList<string> ConfigurationFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException validation => validation.Failures.ToList(),
+        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(ConfigurationFailures).ToList(),
+        _ => [],
+    };
 }

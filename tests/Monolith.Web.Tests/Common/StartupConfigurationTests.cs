@@ -8,7 +8,8 @@ public sealed class StartupConfigurationTests
     [Theory]
     [InlineData("Oracle", null, "Database:Provider")]
     [InlineData("Postgres", null, "ConnectionStrings:Postgres")]
-    public async Task Start_WithBadDatabaseSetting_ExitsNamingTheSetting(string provider, string? connectionString, string expected)
+    [InlineData("Sqlite", "EURO", "Billing:Plans:2:Prices:0:Currency")]
+    public async Task Start_WithBadSetting_ExitsNamingTheSetting(string provider, string? currency, string expected)
     {
         var web = Path.Combine(AppContext.BaseDirectory, "Monolith.Web.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{web}\" --urls http://127.0.0.1:0")
@@ -19,7 +20,12 @@ public sealed class StartupConfigurationTests
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Database__Provider"] = provider;
-        start.Environment["ConnectionStrings__Postgres"] = connectionString ?? string.Empty;
+        start.Environment["ConnectionStrings__Postgres"] = string.Empty;
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"cfg-{Guid.NewGuid():N}.db")}";
+        if (currency is not null)
+        {
+            start.Environment["Billing__Plans__2__Prices__0__Currency"] = currency;
+        }
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
