@@ -6,7 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Application.Common.Interfaces;
+using Monolith.Infrastructure.Billing;
 using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
@@ -36,6 +38,7 @@ public static class DependencyInjection
         });
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<SchemaMigrator>();
+        services.AddScoped<IBillingFactsStore, EfBillingFactsStore>();
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

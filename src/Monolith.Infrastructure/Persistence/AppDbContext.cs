@@ -7,6 +7,12 @@ using Monolith.Application.Common.Idempotency;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Application.Common.Outbox;
 using Monolith.Domain.Accounts.Organizations;
+using Monolith.Domain.Billing.Accounts;
+using Monolith.Domain.Billing.Payments;
+using Monolith.Domain.Billing.Subscriptions;
+using Monolith.Domain.Billing.Usage;
+using Monolith.Domain.Billing.Webhooks;
+using Monolith.Infrastructure.Billing;
 using Monolith.Domain.Common;
 using Monolith.Infrastructure.Identity;
 using Npgsql;
@@ -26,6 +32,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimePro
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<CheckoutSession> CheckoutSessions => Set<CheckoutSession>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    internal DbSet<PendingProviderEventRecord> PendingProviderEvents => Set<PendingProviderEventRecord>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {

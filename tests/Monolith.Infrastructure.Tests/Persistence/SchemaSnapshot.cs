@@ -24,7 +24,7 @@ internal static class SchemaSnapshot
             var table = entity.GetTableName()!;
             var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
             facts.Add($"table {table}");
-            foreach (var property in entity.GetProperties())
+            foreach (var property in entity.GetFlattenedProperties())
             {
                 var type = property.GetColumnType(store).ToLowerInvariant();
                 facts.Add($"column {table}.{property.GetColumnName(store)} {type} {(property.IsColumnNullable(store) ? "null" : "not null")}");

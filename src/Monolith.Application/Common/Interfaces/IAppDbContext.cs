@@ -3,6 +3,11 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Monolith.Application.Common.Idempotency;
 using Monolith.Application.Common.Outbox;
 using Monolith.Domain.Accounts.Organizations;
+using Monolith.Domain.Billing.Accounts;
+using Monolith.Domain.Billing.Payments;
+using Monolith.Domain.Billing.Subscriptions;
+using Monolith.Domain.Billing.Usage;
+using Monolith.Domain.Billing.Webhooks;
 
 namespace Monolith.Application.Common.Interfaces;
 
@@ -13,6 +18,13 @@ public interface IAppDbContext
     DbSet<Membership> Memberships { get; }
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
     DbSet<OutboxMessage> OutboxMessages { get; }
+    DbSet<BillingAccount> BillingAccounts { get; }
+    DbSet<Subscription> Subscriptions { get; }
+    DbSet<Payment> Payments { get; }
+    DbSet<Invoice> Invoices { get; }
+    DbSet<CheckoutSession> CheckoutSessions { get; }
+    DbSet<WebhookEvent> WebhookEvents { get; }
+    DbSet<UsageEvent> UsageEvents { get; }
 
     DatabaseFacade Database { get; }
 
