@@ -14,6 +14,7 @@ public static class DependencyInjection
         services.AddScoped<IMediator, Mediator>();
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CommitContext>();
+        services.AddScoped<Billing.Entitlements.FeatureBalances>();
 
         services.Scan(scan => scan
             .FromAssemblies(typeof(DependencyInjection).Assembly)

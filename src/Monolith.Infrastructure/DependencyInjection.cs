@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,7 @@ using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Infrastructure.Billing;
 using Monolith.Infrastructure.Billing.Catalog;
+using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -30,11 +32,13 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddBillingCatalog(configuration);
+        services.AddBillingEntitlementsInfrastructure(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             ConfigureProvider(options, database);
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<SchemaMigrator>();

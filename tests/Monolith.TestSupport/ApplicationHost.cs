@@ -22,7 +22,9 @@ public sealed class ApplicationHost : IAsyncDisposable
 
     public ApplicationHost(TestDatabase database, Action<IServiceCollection>? configure = null)
     {
+        // The shipped appsettings.json (plan catalogue, access policy), then the test database.
         var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Database:Provider"] = database.Provider.ToString(),

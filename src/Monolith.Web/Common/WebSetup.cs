@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -5,6 +7,7 @@ using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Common;
 using Monolith.Infrastructure.Identity;
 using Monolith.Web.Accounts;
+using Monolith.Web.Billing;
 
 namespace Monolith.Web.Common;
 
@@ -17,6 +20,8 @@ internal static class WebSetup
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, CurrentUser>();
         services.AddProblemDetails();
+        // Enums travel as snake_case strings ("past_due", "set_total"), like the providers' own statuses.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 
@@ -73,6 +78,7 @@ internal static class WebSetup
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapRazorPages();
         app.MapOrganizationEndpoints();
+        app.MapBillingEndpoints();
         return app;
     }
 

@@ -1,0 +1,61 @@
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Monolith.Application.Billing.Entitlements.CheckEntitlement;
+using Monolith.Application.Billing.Entitlements.ListBalances;
+using Monolith.Application.Billing.Subscriptions.ListSubscriptions;
+using Monolith.Application.Billing.Usage.TrackUsage;
+using Monolith.Domain.Billing.Usage;
+using Monolith.Domain.Common;
+using Monolith.Web.Common;
+
+namespace Monolith.Web.Billing;
+
+/// <summary>
+/// JSON API for billing (SPA/mobile clients). Every call is about the caller's current organisation — their personal
+/// one — unless an <c>organizationId</c> they belong to is given. Endpoints bind, send and map; nothing else.
+/// </summary>
+internal static class BillingEndpoints
+{
+    public sealed record TrackUsageRequest(string FeatureId, long Quantity, UsageMode Mode = UsageMode.Add, string? IdempotencyKey = null);
+
+    public static IEndpointRouteBuilder MapBillingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/billing").RequireAuthorization().WithTags("Billing");
+
+        group.MapGet("/subscriptions", (Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new ListSubscriptionsQuery(org), ct));
+
+        group.MapGet("/entitlements/{featureId}", (string featureId, Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new CheckEntitlementQuery(org, featureId), ct));
+
+        group.MapGet("/entitlements", ([FromQuery] string? priceId, Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new CheckEntitlementQuery(org, null, priceId), ct));
+
+        group.MapGet("/balances", (Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new ListBalancesQuery(org), ct));
+
+        group.MapPost("/usage", (
+                TrackUsageRequest body,
+                Guid? organizationId,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+                IMediator mediator,
+                HttpContext http,
+                CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId,
+                org => new TrackUsageCommand(org, body.FeatureId, body.Quantity, idempotencyKey ?? body.IdempotencyKey ?? string.Empty, body.Mode), ct));
+
+        return app;
+    }
+
+    private static async Task<IResult> SendAsync<T>(
+        IMediator mediator, HttpContext http, Guid? organizationId, Func<Guid, IRequest<Result<T>>> request, CancellationToken ct)
+    {
+        var organization = await CallerOrganization.ResolveAsync(mediator, organizationId, ct);
+        if (organization.IsFailure)
+        {
+            return ResultHttp.Problem(organization.Error, http);
+        }
+
+        return (await mediator.Send(request(organization.Value), ct)).ToHttp(http);
+    }
+}

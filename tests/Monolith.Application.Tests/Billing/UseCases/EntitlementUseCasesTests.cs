@@ -1,0 +1,205 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Monolith.Application.Billing.Entitlements;
+using Monolith.Application.Billing.Entitlements.CheckEntitlement;
+using Monolith.Application.Billing.Entitlements.ListBalances;
+using Monolith.Application.Billing.Subscriptions.ListSubscriptions;
+using Monolith.Application.Billing.Usage.TrackUsage;
+using Monolith.Domain.Billing.Accounts;
+using Monolith.Domain.Billing.Subscriptions;
+using Monolith.Domain.Billing.Usage;
+using Monolith.TestSupport;
+
+namespace Monolith.Application.Tests.Billing.UseCases;
+
+/// <summary>
+/// CheckEntitlement, ListBalances, ListSubscriptions and TrackUsage on a real database, with the shipped catalogue
+/// (free: projects + 1,000 api-calls; pro: more). Runs on PostgreSQL and SQLite.
+/// </summary>
+public abstract class EntitlementUseCasesTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>, IAsyncLifetime
+    where TDatabase : TestDatabase
+{
+    private ApplicationHost _host = null!;
+
+    protected TDatabase Database { get; } = database;
+
+    public Task InitializeAsync()
+    {
+        _host = new ApplicationHost(Database);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Check_WithoutAnySubscription_GrantsTheDefaultFreePlan()
+    {
+        var owner = await _host.RegisterAsync();
+
+        var projects = await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "projects"), owner.UserId);
+        var apiCalls = await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "api-calls"), owner.UserId);
+
+        Assert.True(projects.Value.Allowed);
+        Assert.True(projects.Value.Unlimited);
+        Assert.Equal(1000, apiCalls.Value.Limit);
+        Assert.Equal(0, apiCalls.Value.Used);
+    }
+
+    [Fact]
+    public async Task Check_WithActiveProSubscription_TheMostGenerousLimitWins()
+    {
+        var owner = await _host.RegisterAsync();
+        await SubscribeAsync(owner.PersonalOrganizationId, "pro", "pro-monthly", SubscriptionStatus.Active);
+
+        var free = (await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "api-calls"), owner.UserId)).Value;
+        var byPrice = (await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, null, "pro-monthly"), owner.UserId)).Value;
+
+        Assert.True(free.Unlimited || free.Limit > 1000);
+        Assert.True(byPrice.Allowed);
+    }
+
+    [Fact]
+    public async Task Check_AfterTheSubscriptionIsCanceledAndCommitted_IsDeniedAtOnce()
+    {
+        var owner = await _host.RegisterAsync();
+        var (accountId, subscriptionId) = await SubscribeAsync(owner.PersonalOrganizationId, "pro", "pro-monthly", SubscriptionStatus.Active);
+        var entitlements = _host.Services.GetRequiredService<EntitlementCache>();
+        Assert.Equal(100_000, (await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "api-calls"), owner.UserId)).Value.Limit);
+        Assert.True(entitlements.TryGet(accountId, out _));
+
+        await _host.QueryDbAsync(async db =>
+        {
+            var subscription = await db.Subscriptions.SingleAsync(s => s.Id == subscriptionId);
+            var canceled = Snapshot(subscription.ProviderSubscriptionId, "pro", "pro-monthly", SubscriptionStatus.Canceled, DateTimeOffset.UtcNow.AddMinutes(1));
+            Assert.True(subscription.ApplySnapshot(canceled).IsSuccess);
+            return await db.SaveChangesAsync();
+        });
+
+        Assert.False(entitlements.TryGet(accountId, out _));
+        Assert.Equal(1_000, (await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "api-calls"), owner.UserId)).Value.Limit);
+        Assert.False((await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, null, "pro-monthly"), owner.UserId)).Value.Allowed);
+    }
+
+    [Fact]
+    public async Task TrackUsage_SameKeyTwice_CountsOnceAndReplaysTheFirstResult()
+    {
+        var owner = await _host.RegisterAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 40, key), owner.UserId);
+        var replay = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 40, key), owner.UserId);
+        var check = await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "api-calls"), owner.UserId);
+
+        Assert.Equal(40, first.Value.Used);
+        Assert.Equal(first.Value, replay.Value);
+        Assert.Equal(40, check.Value.Used);
+        Assert.Equal(960, check.Value.Balance);
+        Assert.Equal(1, await _host.QueryDbAsync(db => db.UsageEvents.CountAsync(u => u.IdempotencyKey == key)));
+    }
+
+    [Fact]
+    public async Task TrackUsage_OverTheLimit_IsRecordedAndReportedNotClamped()
+    {
+        var owner = await _host.RegisterAsync();
+
+        await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 900, "k1"), owner.UserId);
+        var over = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 250, "k2"), owner.UserId);
+
+        Assert.Equal(1150, over.Value.Used);
+        Assert.Equal(-150, over.Value.Balance);
+        Assert.True(over.Value.OverLimit);
+        Assert.False(over.Value.Allowed);
+    }
+
+    [Fact]
+    public async Task TrackUsage_SetTotal_ReplacesTheRunningTotal()
+    {
+        var owner = await _host.RegisterAsync();
+
+        await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 300, "a"), owner.UserId);
+        var set = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 120, "b", UsageMode.SetTotal), owner.UserId);
+        var after = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 5, "c"), owner.UserId);
+
+        Assert.Equal(120, set.Value.Used);
+        Assert.Equal(125, after.Value.Used);
+    }
+
+    [Fact]
+    public async Task TrackUsage_UnmeteredFeature_IsRefusedAndNothingIsRecorded()
+    {
+        var owner = await _host.RegisterAsync();
+
+        var result = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "projects", 1, "x"), owner.UserId);
+
+        Assert.Equal("billing.usage.feature_not_metered", result.Error!.Code);
+        Assert.Equal(0, await _host.QueryDbAsync(db => db.UsageEvents.CountAsync(u => u.IdempotencyKey == "x")));
+    }
+
+    [Fact]
+    public async Task UseCases_CalledByAMemberOfAnotherOrganization_LeakNothing()
+    {
+        var owner = await _host.RegisterAsync();
+        var stranger = await _host.RegisterAsync();
+        await SubscribeAsync(owner.PersonalOrganizationId, "pro", "pro-monthly", SubscriptionStatus.Active);
+
+        var subscriptions = await _host.SendAsync(new ListSubscriptionsQuery(owner.PersonalOrganizationId), stranger.UserId);
+        var balances = await _host.SendAsync(new ListBalancesQuery(owner.PersonalOrganizationId), stranger.UserId);
+        var usage = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 1, "y"), stranger.UserId);
+
+        Assert.Equal("auth.organization_not_found", subscriptions.Error!.Code);
+        Assert.Equal("auth.organization_not_found", balances.Error!.Code);
+        Assert.Equal("auth.organization_not_found", usage.Error!.Code);
+    }
+
+    [Fact]
+    public async Task ListBalances_ReturnsEveryConfiguredFeature()
+    {
+        var owner = await _host.RegisterAsync();
+
+        var balances = await _host.SendAsync(new ListBalancesQuery(owner.PersonalOrganizationId), owner.UserId);
+
+        Assert.Contains(balances.Value, b => b.FeatureId == "projects" && b.Allowed);
+        Assert.Contains(balances.Value, b => b.FeatureId == "api-calls" && b.Limit == 1000);
+        Assert.Contains(balances.Value, b => b.FeatureId == "seats" && !b.Allowed);
+    }
+
+    [Fact]
+    public async Task ListSubscriptions_ShowsTheAccountsSubscription()
+    {
+        var owner = await _host.RegisterAsync();
+        await SubscribeAsync(owner.PersonalOrganizationId, "pro", "pro-monthly", SubscriptionStatus.Trialing);
+
+        var list = await _host.SendAsync(new ListSubscriptionsQuery(owner.PersonalOrganizationId), owner.UserId);
+
+        var subscription = Assert.Single(list.Value);
+        Assert.Equal(SubscriptionStatus.Trialing, subscription.Status);
+        Assert.Equal("pro", subscription.PlanId);
+    }
+
+    private Task<(Guid AccountId, Guid SubscriptionId)> SubscribeAsync(Guid organizationId, string planId, string priceId, SubscriptionStatus status) =>
+        _host.QueryDbAsync(async db =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var account = await db.BillingAccounts.FirstOrDefaultAsync(a => a.OrganizationId == organizationId)
+                          ?? BillingAccount.Open(Guid.NewGuid(), organizationId, now).Value;
+            if (db.Entry(account).State == EntityState.Detached)
+            {
+                db.BillingAccounts.Add(account);
+            }
+
+            var subscription = Subscription.Start(Guid.NewGuid(), account.Id, "inmemory",
+                Snapshot($"sub_{Guid.NewGuid():N}", planId, priceId, status, now)).Value;
+            db.Subscriptions.Add(subscription);
+            await db.SaveChangesAsync();
+            return (account.Id, subscription.Id);
+        });
+
+    private static SubscriptionSnapshot Snapshot(string id, string planId, string priceId, SubscriptionStatus status, DateTimeOffset at) =>
+        new(id, status, priceId, planId, 1, at.AddDays(-1), at.AddDays(29),
+            status == SubscriptionStatus.Trialing ? at.AddDays(13) : null, false,
+            status == SubscriptionStatus.Canceled ? at : null, status == SubscriptionStatus.Canceled ? at : null, at);
+}
+
+public sealed class PostgresEntitlementUseCasesTests(PostgresTestDatabase database) : EntitlementUseCasesTests<PostgresTestDatabase>(database);
+
+public sealed class SqliteEntitlementUseCasesTests(SqliteTestDatabase database) : EntitlementUseCasesTests<SqliteTestDatabase>(database);
