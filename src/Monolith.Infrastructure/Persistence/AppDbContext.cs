@@ -13,6 +13,7 @@ using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Billing.Usage;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Infrastructure.Billing;
+using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Domain.Common;
 using Monolith.Infrastructure.Identity;
 using Npgsql;
@@ -40,6 +41,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimePro
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     internal DbSet<PendingProviderEventRecord> PendingProviderEvents => Set<PendingProviderEventRecord>();
+    internal DbSet<CatalogProduct> CatalogProducts => Set<CatalogProduct>();
+    internal DbSet<CatalogPrice> CatalogPrices => Set<CatalogPrice>();
+    internal DbSet<CatalogPriceProviderId> CatalogPriceProviderIds => Set<CatalogPriceProviderId>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
+using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
 
 namespace Monolith.Web.Common;
 
-/// <summary>Before the app serves requests: migrate (development, or when Database:MigrateOnStartup is true) and seed.</summary>
+/// <summary>Before the app serves requests: migrate (development, or when Database:MigrateOnStartup is true), mirror the plan catalogue and seed.</summary>
 internal static class StartupTasks
 {
     public static async Task RunAsync(IServiceProvider services, IHostEnvironment environment, CancellationToken cancellationToken)
@@ -34,6 +35,8 @@ internal static class StartupTasks
                     "Run 'dotnet run --project src/Monolith.Web -- migrate' (or set Database__MigrateOnStartup=true).");
             }
         }
+
+        await scope.ServiceProvider.GetRequiredService<CatalogMirror>().SyncAsync(cancellationToken);
 
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync(environment.IsDevelopment(), cancellationToken);
     }

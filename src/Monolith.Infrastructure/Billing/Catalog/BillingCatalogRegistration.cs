@@ -10,7 +10,8 @@ public static class BillingCatalogRegistration
 {
     /// <summary>
     /// Binds section <c>Billing</c>, validates it at start-up (a wrong setting stops the app naming it) and exposes the
-    /// domain <see cref="PlanCatalog"/> and <see cref="AccessPolicy"/> as singletons.
+    /// domain <see cref="PlanCatalog"/> and <see cref="AccessPolicy"/> as singletons; <see cref="CatalogMirror"/> copies the
+    /// catalogue into the <c>products</c> and <c>prices</c> tables at start-up.
     /// </summary>
     public static IServiceCollection AddBillingCatalog(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +26,7 @@ public static class BillingCatalogRegistration
         });
         services.AddSingleton(sp => sp.GetRequiredService<BillingCatalog>().Plans);
         services.AddSingleton(sp => sp.GetRequiredService<BillingCatalog>().AccessPolicy);
+        services.AddScoped<CatalogMirror>();
         return services;
     }
 }
