@@ -15,6 +15,7 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CommitContext>();
         services.AddScoped<Billing.Entitlements.FeatureBalances>();
+        services.AddScoped<Billing.ProviderEvents.ProviderEventApplier>();
 
         services.Scan(scan => scan
             .FromAssemblies(typeof(DependencyInjection).Assembly)

@@ -79,6 +79,7 @@ internal static class WebSetup
         app.MapRazorPages();
         app.MapOrganizationEndpoints();
         app.MapBillingEndpoints();
+        app.MapWebhookEndpoints();
         return app;
     }
 

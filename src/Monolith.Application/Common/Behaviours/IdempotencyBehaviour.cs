@@ -46,23 +46,22 @@ internal sealed class IdempotencyBehaviour<TRequest, TResponse>(IAppDbContext db
         db.IdempotencyRecords.Add(record);
         // The response is stored inside the command's transaction, just before it commits.
         commit.BeforeCommit(response => record.Complete(JsonSerializer.Serialize(ToStored((TResponse)response!), JsonOptions)));
-        try
+        var response = await next();
+        if (response is IResultBase { Error: { } error } && error == CommonErrors.DuplicateConflict)
         {
-            var response = await next();
-            if (response is IResultBase { IsSuccess: false })
-            {
-                // Failures are not remembered: the client may fix the cause and retry with the same key.
-                db.IdempotencyRecords.Entry(record).State = EntityState.Detached;
-            }
-
-            return response;
-        }
-        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
-        {
+            // Lost a race at commit: if it was for this key, answer with the winner's stored result.
             db.DiscardChanges();
             var winner = await FindAsync(scope, key, cancellationToken);
-            return winner is null ? ResultFactory.Failure<TResponse>(InProgress) : Replay(winner, hash);
+            return winner is null ? response : Replay(winner, hash);
         }
+
+        if (response is IResultBase { IsSuccess: false })
+        {
+            // Failures are not remembered: the client may fix the cause and retry with the same key.
+            db.IdempotencyRecords.Entry(record).State = EntityState.Detached;
+        }
+
+        return response;
     }
 
     private Task<IdempotencyRecord?> FindAsync(string scope, string key, CancellationToken cancellationToken) =>

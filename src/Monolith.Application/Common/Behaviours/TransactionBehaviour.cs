@@ -41,6 +41,14 @@ internal sealed class TransactionBehaviour<TRequest, TResponse>(IAppDbContext db
             db.DiscardChanges();
             return ResultFactory.Failure<TResponse>(CommonErrors.ConcurrencyConflict);
         }
+        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+        {
+            // Unique keys are how the database enforces "once" (inbox, usage, idempotency): losing that race is a
+            // conflict the caller can retry, not a server fault.
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.DiscardChanges();
+            return ResultFactory.Failure<TResponse>(CommonErrors.DuplicateConflict);
+        }
         catch
         {
             await transaction.RollbackAsync(CancellationToken.None);
