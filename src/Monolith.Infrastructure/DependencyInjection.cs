@@ -33,6 +33,10 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddBillingCatalog(configuration);
         services.AddBillingEntitlementsInfrastructure(configuration);
+        services.AddOptions<Application.Billing.Checkout.CheckoutOptions>()
+            .Bind(configuration.GetSection(Application.Billing.Checkout.CheckoutOptions.Section))
+            .Validate(o => o.TrialDays is >= 0 and <= 365, "Billing:Checkout:TrialDays (env Billing__Checkout__TrialDays) must be between 0 and 365.")
+            .ValidateOnStart();
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {

@@ -1,9 +1,11 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
+using Monolith.Application.Billing.Checkout.CreateCheckoutSession;
 using Monolith.Application.Billing.Entitlements.CheckEntitlement;
 using Monolith.Application.Billing.Entitlements.ListBalances;
 using Monolith.Application.Billing.Subscriptions.ListSubscriptions;
 using Monolith.Application.Billing.Usage.TrackUsage;
+using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Usage;
 using Monolith.Domain.Common;
 using Monolith.Web.Common;
@@ -16,11 +18,26 @@ namespace Monolith.Web.Billing;
 /// </summary>
 internal static class BillingEndpoints
 {
+    public sealed record CheckoutRequest(string PriceId, int Quantity = 1, string? SuccessUrl = null, string? CancelUrl = null);
+
     public sealed record TrackUsageRequest(string FeatureId, long Quantity, UsageMode Mode = UsageMode.Add, string? IdempotencyKey = null);
 
     public static IEndpointRouteBuilder MapBillingEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/billing").RequireAuthorization().WithTags("Billing");
+
+        group.MapPost("/checkout", (
+                CheckoutRequest body,
+                Guid? organizationId,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+                IMediator mediator,
+                IAppOrigin origin,
+                HttpContext http,
+                CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new CreateCheckoutSessionCommand(org, body.PriceId, body.Quantity,
+                body.SuccessUrl ?? new Uri(origin.Current, "/billing/success").ToString(),
+                body.CancelUrl ?? new Uri(origin.Current, "/billing/canceled").ToString(),
+                idempotencyKey), ct));
 
         group.MapGet("/subscriptions", (Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
             SendAsync(mediator, http, organizationId, org => new ListSubscriptionsQuery(org), ct));

@@ -19,6 +19,7 @@ internal static class WebSetup
     {
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, CurrentUser>();
+        services.AddScoped<IAppOrigin, AppOrigin>();
         services.AddProblemDetails();
         // Enums travel as snake_case strings ("past_due", "set_total"), like the providers' own statuses.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));

@@ -51,6 +51,9 @@ public sealed class CheckoutSession : AggregateRoot<Guid>
     public DateTimeOffset ExpiresAt { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
 
+    /// <summary>Where the customer completes the session (the provider's hosted page); reused while the session is open.</summary>
+    public string? Url { get; private set; }
+
     /// <summary>The provider subscription (subscription mode) or payment (payment mode) the session produced.</summary>
     public string? ProviderResultId { get; private set; }
 
@@ -62,7 +65,8 @@ public sealed class CheckoutSession : AggregateRoot<Guid>
         string priceId,
         CheckoutMode mode,
         DateTimeOffset expiresAt,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        Uri? url = null)
     {
         var validProvider = BillingProvider.Normalize(provider);
         if (validProvider.IsFailure)
@@ -98,6 +102,7 @@ public sealed class CheckoutSession : AggregateRoot<Guid>
             Status = CheckoutStatus.Open,
             CreatedAt = now,
             ExpiresAt = expiresAt,
+            Url = url?.ToString(),
         };
         session.Raise(new CheckoutSessionOpened(id, billingAccountId, session.PriceId, mode, expiresAt, now));
         return session;

@@ -21,6 +21,7 @@ internal sealed class BillingCheckoutSessionConfiguration : IEntityTypeConfigura
         builder.Property(s => s.Mode).HasConversion<string>().HasMaxLength(BillingColumns.Enum);
         builder.Property(s => s.Status).HasConversion<string>().HasMaxLength(BillingColumns.Enum);
         builder.Property(s => s.ProviderResultId).HasMaxLength(BillingColumns.ProviderId);
+        builder.Property(s => s.Url).HasMaxLength(2048);
         builder.HasIndex(s => new { s.Provider, s.ProviderSessionId }).IsUnique();
         // At most one open session per (account, price); completed and expired ones do not count.
         builder.HasIndex(s => new { s.BillingAccountId, s.PriceId })

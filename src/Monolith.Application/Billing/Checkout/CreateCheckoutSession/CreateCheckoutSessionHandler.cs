@@ -1,0 +1,117 @@
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Monolith.Application.Billing.Accounts;
+using Monolith.Application.Billing.Payments;
+using Monolith.Application.Common.Interfaces;
+using Monolith.Domain.Billing.Catalog;
+using Monolith.Domain.Billing.Payments;
+using Monolith.Domain.Common;
+
+namespace Monolith.Application.Billing.Checkout.CreateCheckoutSession;
+
+internal sealed class CreateCheckoutSessionHandler(
+    IAppDbContext db,
+    IPaymentsPort payments,
+    PlanCatalog catalog,
+    IAppOrigin origin,
+    IOptions<CheckoutOptions> options,
+    TimeProvider clock)
+    : IRequestHandler<CreateCheckoutSessionCommand, Result<CreateCheckoutSessionResult>>
+{
+    public async Task<Result<CreateCheckoutSessionResult>> Handle(CreateCheckoutSessionCommand request, CancellationToken cancellationToken)
+    {
+        var price = catalog.FindPrice(request.PriceId);
+        if (price.IsFailure)
+        {
+            return CheckoutErrors.PriceNotFound;
+        }
+
+        if (!price.Value.IsActive)
+        {
+            return CheckoutErrors.PriceInactive;
+        }
+
+        if (price.Value.ProviderPriceIdFor(payments.Provider) is not { } providerPriceId)
+        {
+            return CheckoutErrors.PriceNotOffered;
+        }
+
+        if (!IsAllowedRedirect(request.SuccessUrl) || !IsAllowedRedirect(request.CancelUrl))
+        {
+            return CheckoutErrors.RedirectNotAllowed;
+        }
+
+        var now = clock.GetUtcNow();
+        var account = await db.GetOrOpenBillingAccountAsync(request.OrganizationId, now, cancellationToken);
+        if (account.IsFailure)
+        {
+            return account.Error;
+        }
+
+        var open = await db.CheckoutSessions
+            .Where(s => s.BillingAccountId == account.Value.Id && s.PriceId == price.Value.Id && s.Status == CheckoutStatus.Open && s.ExpiresAt > now)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (open?.Url is { } openUrl)
+        {
+            return new CreateCheckoutSessionResult(open.Id, open.ProviderSessionId, new Uri(openUrl), open.ExpiresAt, Reused: true);
+        }
+
+        // Deterministic provider keys: concurrent first requests for one account get ONE customer and ONE session
+        // from the provider; the database's unique keys then let exactly one of them commit.
+        var customerId = account.Value.CustomerIdFor(payments.Provider);
+        if (customerId is null)
+        {
+            var created = await payments.CreateCustomerAsync(
+                new CreateCustomerRequest(account.Value.Id, request.OrganizationId, Email: null, Name: null),
+                $"customer-{account.Value.Id:N}", cancellationToken);
+            if (created.IsFailure)
+            {
+                return created.Error;
+            }
+
+            var linked = account.Value.LinkCustomer(payments.Provider, created.Value, now);
+            if (linked.IsFailure)
+            {
+                return linked.Error;
+            }
+
+            customerId = created.Value;
+        }
+
+        var sessionsSoFar = await db.CheckoutSessions.CountAsync(s => s.BillingAccountId == account.Value.Id && s.PriceId == price.Value.Id, cancellationToken);
+        var mode = price.Value.IsRecurring ? CheckoutMode.Subscription : CheckoutMode.Payment;
+        var trialDays = mode == CheckoutMode.Subscription && price.Value.Amount.AmountMinor > 0 && !account.Value.HasUsedTrial && options.Value.TrialDays > 0
+            ? options.Value.TrialDays
+            : (int?)null;
+        var hosted = await payments.CreateCheckoutSessionAsync(
+            new CreateCheckoutRequest(account.Value.Id, customerId, mode, providerPriceId, request.Quantity, trialDays,
+                new Uri(request.SuccessUrl), new Uri(request.CancelUrl)),
+            $"checkout-{account.Value.Id:N}-{price.Value.Id}-{sessionsSoFar}-{request.IdempotencyKey ?? Guid.NewGuid().ToString("N")}",
+            cancellationToken);
+        if (hosted.IsFailure)
+        {
+            return hosted.Error;
+        }
+
+        var session = CheckoutSession.Open(Guid.NewGuid(), account.Value.Id, payments.Provider, hosted.Value.ProviderSessionId,
+            price.Value.Id, mode, hosted.Value.ExpiresAt, now, hosted.Value.Url);
+        if (session.IsFailure)
+        {
+            return session.Error;
+        }
+
+        db.CheckoutSessions.Add(session.Value);
+        return new CreateCheckoutSessionResult(session.Value.Id, hosted.Value.ProviderSessionId, hosted.Value.Url, hosted.Value.ExpiresAt, Reused: false);
+    }
+
+    private bool IsAllowedRedirect(string url)
+    {
+        var target = new Uri(url);
+        var targetOrigin = target.GetLeftPart(UriPartial.Authority);
+        return string.Equals(targetOrigin, origin.Current.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
+               || options.Value.RedirectAllowlist.Any(allowed => string.Equals(
+                   Uri.TryCreate(allowed, UriKind.Absolute, out var a) ? a.GetLeftPart(UriPartial.Authority) : allowed,
+                   targetOrigin, StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,2 @@
+-- V0004: the hosted checkout URL, so an open session for the same account and price is reused, not duplicated.
+ALTER TABLE billing_checkout_sessions ADD url character varying(2048) NULL;
