@@ -16,6 +16,7 @@ public static class DependencyInjection
         services.AddScoped<CommitContext>();
         services.AddScoped<Billing.Entitlements.FeatureBalances>();
         services.AddScoped<Billing.ProviderEvents.ProviderEventApplier>();
+        services.AddScoped<Billing.Checkout.RedirectPolicy>();
 
         services.Scan(scan => scan
             .FromAssemblies(typeof(DependencyInjection).Assembly)

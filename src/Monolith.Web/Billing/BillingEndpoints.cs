@@ -2,6 +2,11 @@ using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Monolith.Application.Billing.Checkout.CreateCheckoutSession;
 using Monolith.Application.Billing.Entitlements.CheckEntitlement;
+using Monolith.Application.Billing.Payments.RefundPayment;
+using Monolith.Application.Billing.Portal.CreatePortalSession;
+using Monolith.Application.Billing.Subscriptions.CancelSubscription;
+using Monolith.Application.Billing.Subscriptions.ChangePlan;
+using Monolith.Application.Billing.Subscriptions.ResumeSubscription;
 using Monolith.Application.Billing.Entitlements.ListBalances;
 using Monolith.Application.Billing.Subscriptions.ListSubscriptions;
 using Monolith.Application.Billing.Usage.TrackUsage;
@@ -19,6 +24,14 @@ namespace Monolith.Web.Billing;
 internal static class BillingEndpoints
 {
     public sealed record CheckoutRequest(string PriceId, int Quantity = 1, string? SuccessUrl = null, string? CancelUrl = null);
+
+    public sealed record PortalRequest(string? ReturnUrl = null);
+
+    public sealed record CancelRequest(bool AtPeriodEnd = true);
+
+    public sealed record ChangePlanRequest(string PriceId, int Quantity = 1);
+
+    public sealed record RefundRequest(long? AmountMinor = null, string? Reason = null);
 
     public sealed record TrackUsageRequest(string FeatureId, long Quantity, UsageMode Mode = UsageMode.Add, string? IdempotencyKey = null);
 
@@ -38,6 +51,30 @@ internal static class BillingEndpoints
                 body.SuccessUrl ?? new Uri(origin.Current, "/billing/success").ToString(),
                 body.CancelUrl ?? new Uri(origin.Current, "/billing/canceled").ToString(),
                 idempotencyKey), ct));
+
+        group.MapPost("/portal", (PortalRequest? body, Guid? organizationId, IMediator mediator, IAppOrigin origin, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId,
+                org => new CreatePortalSessionCommand(org, body?.ReturnUrl ?? new Uri(origin.Current, "/billing").ToString()), ct));
+
+        group.MapPost("/subscriptions/{subscriptionId:guid}/cancel", (
+                Guid subscriptionId, CancelRequest? body, Guid? organizationId, [FromHeader(Name = "Idempotency-Key")] string? key,
+                IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new CancelSubscriptionCommand(org, subscriptionId, body?.AtPeriodEnd ?? true, key), ct));
+
+        group.MapPost("/subscriptions/{subscriptionId:guid}/resume", (
+                Guid subscriptionId, Guid? organizationId, [FromHeader(Name = "Idempotency-Key")] string? key,
+                IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new ResumeSubscriptionCommand(org, subscriptionId, key), ct));
+
+        group.MapPost("/subscriptions/{subscriptionId:guid}/change", (
+                Guid subscriptionId, ChangePlanRequest body, Guid? organizationId, [FromHeader(Name = "Idempotency-Key")] string? key,
+                IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new ChangePlanCommand(org, subscriptionId, body.PriceId, body.Quantity, key), ct));
+
+        group.MapPost("/payments/{paymentId:guid}/refunds", (
+                Guid paymentId, RefundRequest? body, Guid? organizationId, [FromHeader(Name = "Idempotency-Key")] string? key,
+                IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new RefundPaymentCommand(org, paymentId, body?.AmountMinor, body?.Reason, key), ct));
 
         group.MapGet("/subscriptions", (Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
             SendAsync(mediator, http, organizationId, org => new ListSubscriptionsQuery(org), ct));

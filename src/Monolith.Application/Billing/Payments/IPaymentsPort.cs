@@ -83,7 +83,9 @@ public enum ProrationMode
     None,
 }
 
-public sealed record ChangeSubscriptionRequest(string ProviderSubscriptionId, string ProviderPriceId, int Quantity, ProrationMode Proration);
+/// <param name="AtPeriodEnd">Schedule the change for the end of the current period (downgrades) instead of now.</param>
+public sealed record ChangeSubscriptionRequest(
+    string ProviderSubscriptionId, string ProviderPriceId, int Quantity, ProrationMode Proration, bool AtPeriodEnd = false);
 
 public sealed record RefundRequest(string ProviderPaymentId, long AmountMinor, string Currency, string? Reason);
 

@@ -14,7 +14,7 @@ internal sealed class CreateCheckoutSessionHandler(
     IAppDbContext db,
     IPaymentsPort payments,
     PlanCatalog catalog,
-    IAppOrigin origin,
+    RedirectPolicy redirects,
     IOptions<CheckoutOptions> options,
     TimeProvider clock)
     : IRequestHandler<CreateCheckoutSessionCommand, Result<CreateCheckoutSessionResult>>
@@ -37,7 +37,7 @@ internal sealed class CreateCheckoutSessionHandler(
             return CheckoutErrors.PriceNotOffered;
         }
 
-        if (!IsAllowedRedirect(request.SuccessUrl) || !IsAllowedRedirect(request.CancelUrl))
+        if (!redirects.IsAllowed(request.SuccessUrl) || !redirects.IsAllowed(request.CancelUrl))
         {
             return CheckoutErrors.RedirectNotAllowed;
         }
@@ -103,15 +103,5 @@ internal sealed class CreateCheckoutSessionHandler(
 
         db.CheckoutSessions.Add(session.Value);
         return new CreateCheckoutSessionResult(session.Value.Id, hosted.Value.ProviderSessionId, hosted.Value.Url, hosted.Value.ExpiresAt, Reused: false);
-    }
-
-    private bool IsAllowedRedirect(string url)
-    {
-        var target = new Uri(url);
-        var targetOrigin = target.GetLeftPart(UriPartial.Authority);
-        return string.Equals(targetOrigin, origin.Current.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
-               || options.Value.RedirectAllowlist.Any(allowed => string.Equals(
-                   Uri.TryCreate(allowed, UriKind.Absolute, out var a) ? a.GetLeftPart(UriPartial.Authority) : allowed,
-                   targetOrigin, StringComparison.OrdinalIgnoreCase));
     }
 }
