@@ -1,0 +1,77 @@
+using MediatR;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Monolith.Application.Billing.Checkout.CreateCheckoutSession;
+using Monolith.Application.Billing.Subscriptions.ListSubscriptions;
+using Monolith.Application.Common.Interfaces;
+using Monolith.Domain.Billing.Catalog;
+using Monolith.Domain.Billing.Subscriptions;
+using Microsoft.Extensions.Options;
+using Monolith.Infrastructure.Billing.Entitlements;
+using Monolith.Web.Common;
+
+namespace Monolith.Web.Pages.Billing;
+
+[AllowAnonymous]
+public sealed class PricingModel(IMediator mediator, PlanCatalog catalog, IAppOrigin origin, IOptions<EntitlementOptions> entitlements) : PageModel
+{
+    public sealed record PlanOffer(Plan Plan, Price? Price);
+
+    public BillingInterval Interval { get; private set; } = BillingInterval.Month;
+    public IReadOnlyList<PlanOffer> Plans { get; private set; } = [];
+    public IReadOnlySet<string> CurrentPlanIds { get; private set; } = new HashSet<string>();
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(string? interval, CancellationToken cancellationToken)
+    {
+        Interval = interval == "year" ? BillingInterval.Year : BillingInterval.Month;
+        await LoadAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostCheckoutAsync(string priceId, CancellationToken cancellationToken)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Challenge();
+        }
+
+        var organization = await CallerOrganization.ResolveAsync(mediator, null, cancellationToken);
+        var result = organization.IsFailure
+            ? organization.Error
+            : await mediator.Send(new CreateCheckoutSessionCommand(organization.Value, priceId, 1,
+                new Uri(origin.Current, "/billing/success").ToString(), new Uri(origin.Current, "/billing/canceled").ToString()), cancellationToken);
+        if (result is { IsSuccess: true } created)
+        {
+            return Redirect(created.Value.Url.ToString());
+        }
+
+        Error = result.Error!.Message;
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Plans = catalog.Plans.Values
+            .Select(plan => new PlanOffer(plan, catalog.Prices.Values
+                .Where(p => p.PlanId == plan.Id && p.IsActive)
+                .OrderBy(p => p.Interval == Interval ? 0 : p.Interval == BillingInterval.OneTime ? 1 : 2)
+                .FirstOrDefault()))
+            .Where(o => o.Price is null || o.Price.Interval == Interval || o.Price.Interval == BillingInterval.OneTime || o.Price.Amount.AmountMinor == 0)
+            .OrderBy(o => o.Price?.Interval == BillingInterval.OneTime ? 1 : 0)
+            .ThenBy(o => o.Price?.Amount.AmountMinor ?? 0)
+            .ToList();
+
+        if (User.Identity?.IsAuthenticated == true
+            && await CallerOrganization.ResolveAsync(mediator, null, cancellationToken) is { IsSuccess: true } organization
+            && await mediator.Send(new ListSubscriptionsQuery(organization.Value), cancellationToken) is { IsSuccess: true } subscriptions)
+        {
+            var live = subscriptions.Value.Where(s => s.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing or SubscriptionStatus.PastDue)
+                .Select(s => s.PlanId).ToHashSet(StringComparer.Ordinal);
+            CurrentPlanIds = live.Count > 0 || entitlements.Value.DefaultPlan is not { Length: > 0 } defaultPlan
+                ? live
+                : new HashSet<string>(StringComparer.Ordinal) { defaultPlan };
+        }
+    }
+}
