@@ -10,6 +10,7 @@ using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Infrastructure.Billing;
 using Monolith.Infrastructure.Billing.Catalog;
+using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -30,6 +31,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddBillingCatalog(configuration);
+        services.AddPayments(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {
