@@ -12,6 +12,7 @@ using Monolith.Application.Common.Interfaces;
 using Monolith.Infrastructure.Billing;
 using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
+using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -37,6 +38,7 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(Application.Billing.Checkout.CheckoutOptions.Section))
             .Validate(o => o.TrialDays is >= 0 and <= 365, "Billing:Checkout:TrialDays (env Billing__Checkout__TrialDays) must be between 0 and 365.")
             .ValidateOnStart();
+        services.AddPayments(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {

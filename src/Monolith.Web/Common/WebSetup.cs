@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Common;
+using Microsoft.Extensions.Options;
+using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
 using Monolith.Web.Accounts;
 using Monolith.Web.Billing;
@@ -56,6 +58,7 @@ internal static class WebSetup
         {
             options.Conventions.AuthorizeFolder("/Ops", OpsPolicy);
             options.Conventions.AllowAnonymousToFolder("/Account");
+            options.Conventions.AllowAnonymousToFolder("/Simulator");
         });
         return services;
     }
@@ -70,6 +73,16 @@ internal static class WebSetup
         }
 
         app.UseStaticFiles();
+
+        // The simulator's pages exist only while it is the active provider.
+        var simulatorActive = app.Services.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator;
+        app.UseWhen(
+            context => !simulatorActive && context.Request.Path.StartsWithSegments("/_simulator", StringComparison.OrdinalIgnoreCase),
+            branch => branch.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

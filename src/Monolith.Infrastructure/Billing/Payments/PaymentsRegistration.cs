@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Monolith.Application.Billing.Payments;
+using Monolith.Infrastructure.Billing.Payments.InMemory;
+using Monolith.Infrastructure.Billing.Payments.Stripe;
+
+namespace Monolith.Infrastructure.Billing.Payments;
+
+public static class PaymentsRegistration
+{
+    /// <summary>
+    /// Binds and validates section <c>Payments</c> at start-up and registers the selected <see cref="IPaymentsPort"/>:
+    /// the in-memory simulator (default, with its state, test clock and webhook delivery) or Stripe.
+    /// </summary>
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PaymentsOptions>()
+            .Bind(configuration.GetSection(PaymentsOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
+        services.AddSingleton<IPaymentsPort>(sp => sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
+            ? ActivatorUtilities.CreateInstance<InMemoryPaymentsProvider>(sp)
+            : new StripePaymentsPort());
+
+        var provider = configuration.GetSection(PaymentsOptions.Section)[nameof(PaymentsOptions.Provider)];
+        if (provider is not null && !string.Equals(provider.Trim(), nameof(PaymentsProviderKind.InMemory), StringComparison.OrdinalIgnoreCase))
+        {
+            return services;
+        }
+
+        services.AddHttpClient(SimulatorWebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new SimulatorWebhookSigner(sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.InMemory.WebhookSecret));
+        services.AddSingleton(sp => new SimulatorChaos(sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.InMemory.Chaos));
+        services.AddSingleton<SimulatorWebhookDispatcher>();
+        services.AddSingleton<ISimulatorEventSink>(sp => sp.GetRequiredService<SimulatorWebhookDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<SimulatorWebhookDispatcher>());
+        services.AddSingleton<SimulatorState>();
+        services.AddSingleton<SimulatorClock>();
+        return services;
+    }
+}
