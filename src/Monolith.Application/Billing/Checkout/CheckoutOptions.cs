@@ -5,8 +5,8 @@ public sealed class CheckoutOptions
 {
     public const string Section = "Billing:Checkout";
 
-    /// <summary>Free-trial days offered on paid recurring prices, at most once per billing account (0 = no trials).</summary>
-    public int TrialDays { get; set; } = 14;
+    /// <summary>Free-trial days offered on paid recurring prices, at most once per billing account. Opt-in: 0 (default) = no trials.</summary>
+    public int TrialDays { get; set; }
 
     /// <summary>Other origins (e.g. a mobile deep-link host or the SPA's origin) success/cancel URLs may point to.</summary>
     public List<string> RedirectAllowlist { get; } = [];
