@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+
+namespace Monolith.Web.Tests.Browser;
+
+/// <summary>
+/// Checkout → webhook → access, as a person does it: the real app on Kestrel, the simulator's hosted checkout, signed
+/// webhooks delivered over HTTP to /webhooks/inmemory, Debian's Chromium.
+/// </summary>
+public sealed class BillingJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Subscribe_WithTheSuccessCard_BecomesActiveAndOpensTheGatedPage()
+    {
+        var page = await browser.NewPageAsync();
+        await BillingJourney.RegisterAsync(page);
+        await page.GotoAsync("/features/reports");
+        await Assertions.Expect(page.GetByTestId("reports-locked")).ToBeVisibleAsync();
+
+        await BillingJourney.PayAsync(page, "pro-monthly", "4242 4242 4242 4242");
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/billing/success\\?session_id="));
+        await BillingJourney.ExpectConfirmedAsync(page);
+        await Assertions.Expect(page.GetByTestId("checkout-result")).ToContainTextAsync("Pro plan is active");
+        await page.GotoAsync("/features/reports");
+        await Assertions.Expect(page.GetByTestId("reports-title")).ToBeVisibleAsync();
+        await page.GotoAsync("/billing");
+        await Assertions.Expect(page.GetByTestId("subscription-status")).ToHaveTextAsync("active");
+        await Assertions.Expect(page.GetByTestId("invoices")).ToContainTextAsync("€19.00");
+        await page.GotoAsync("/pricing");
+        await Assertions.Expect(page.GetByTestId("plan-pro").GetByTestId("current-plan")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Subscribe_WithADeclinedCard_ShowsTheErrorAndGrantsNothing()
+    {
+        var page = await browser.NewPageAsync();
+        await BillingJourney.RegisterAsync(page);
+
+        await BillingJourney.PayAsync(page, "pro-monthly", "4000 0000 0000 0002");
+
+        await Assertions.Expect(page.Locator(".alert.error")).ToContainTextAsync("declined");
+        await page.GotoAsync("/features/reports");
+        await Assertions.Expect(page.GetByTestId("reports-locked")).ToBeVisibleAsync();
+        await page.GotoAsync("/billing");
+        await Assertions.Expect(page.GetByTestId("plan-name")).ToHaveTextAsync("Free");
+    }
+
+    [Fact]
+    public async Task Buy_TheOneTimeProduct_IsRecordedOnceAndIncluded()
+    {
+        var page = await browser.NewPageAsync();
+        await BillingJourney.RegisterAsync(page);
+
+        await BillingJourney.PayAsync(page, "lifetime-report", "4242 4242 4242 4242");
+
+        await BillingJourney.ExpectConfirmedAsync(page);
+        await Assertions.Expect(page.GetByTestId("checkout-result")).ToContainTextAsync("Payment received for Lifetime report");
+        await page.GotoAsync("/billing");
+        await Assertions.Expect(page.GetByTestId("balances").Locator("li", new() { HasText = "lifetime-report" })).ToContainTextAsync("included");
+        var payments = await page.Context.APIRequest.GetAsync("/api/billing/entitlements/lifetime-report");
+        Assert.Contains("\"allowed\":true", await payments.TextAsync(), StringComparison.Ordinal);
+    }
+}
