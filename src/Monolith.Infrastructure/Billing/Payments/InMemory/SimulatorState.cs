@@ -52,7 +52,13 @@ public sealed class SimulatorState(PlanCatalog catalog, TimeProvider time, ISimu
         }
     }
 
-    private DateTimeOffset Current => _processingAt ?? time.GetUtcNow() + _offset;
+    /// <summary>
+    /// Whole milliseconds, like a real provider's whole seconds: provider timestamps are stored (PostgreSQL keeps
+    /// microseconds) and compared for recency, so they must survive a round trip through the database unchanged.
+    /// </summary>
+    private DateTimeOffset Current => WholeMilliseconds(_processingAt ?? time.GetUtcNow() + _offset);
+
+    private static DateTimeOffset WholeMilliseconds(DateTimeOffset at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond), at.Offset);
 
     // ---- customers ------------------------------------------------------------------------------------------------
 
