@@ -20,7 +20,10 @@ public sealed class ApplicationHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public ApplicationHost(TestDatabase database, Action<IServiceCollection>? configure = null)
+    /// <summary>The origin use cases see as "this app" (redirect checks, hosted-page URLs).</summary>
+    public static readonly Uri Origin = new("http://app.test");
+
+    public ApplicationHost(TestDatabase database, Action<IServiceCollection>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         // The shipped appsettings.json (plan catalogue, access policy), then the test database.
         var configuration = new ConfigurationBuilder()
@@ -30,6 +33,7 @@ public sealed class ApplicationHost : IAsyncDisposable
                 ["Database:Provider"] = database.Provider.ToString(),
                 [$"ConnectionStrings:{database.Provider}"] = database.ConnectionString,
             })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var environment = new HostingEnvironment { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory, ApplicationName = "Monolith.Tests" };
 
@@ -41,6 +45,7 @@ public sealed class ApplicationHost : IAsyncDisposable
         services.AddInfrastructure(configuration, environment);
         services.AddScoped<TestCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
+        services.AddSingleton<IAppOrigin>(new FixedOrigin(Origin));
         configure?.Invoke(services);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
@@ -70,6 +75,11 @@ public sealed class ApplicationHost : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    private sealed class FixedOrigin(Uri origin) : IAppOrigin
+    {
+        public Uri Current => origin;
+    }
 
     internal sealed class TestCurrentUser : ICurrentUser
     {
