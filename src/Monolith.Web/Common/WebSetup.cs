@@ -23,6 +23,7 @@ internal static class WebSetup
         services.AddScoped<ICurrentUser, CurrentUser>();
         services.AddScoped<IAppOrigin, AppOrigin>();
         services.AddProblemDetails();
+        services.AddOpenApi();
         // Enums travel as snake_case strings ("past_due", "set_total"), like the providers' own statuses.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -90,6 +91,7 @@ internal static class WebSetup
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi();
         app.MapRazorPages();
         app.MapOrganizationEndpoints();
         app.MapBillingEndpoints();

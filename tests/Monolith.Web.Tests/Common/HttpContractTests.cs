@@ -84,6 +84,19 @@ public sealed class HttpContractTests(WebHostFixture host) : IClassFixture<WebHo
         Assert.Equal("request.invalid", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task OpenApi_DescribesTheBillingApi()
+    {
+        var document = await host.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/billing/checkout", "/api/billing/portal", "/api/billing/subscriptions", "/api/billing/balances",
+                     "/api/billing/usage", "/api/billing/entitlements/{featureId}" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document.");
+        }
+    }
+
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string name, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/organizations") { Content = JsonContent.Create(new { name }) };
