@@ -8,7 +8,8 @@ namespace Monolith.TestSupport;
 /// The real app (Program) on a test database. <see cref="StartKestrel"/> serves it on a real 127.0.0.1 port for the
 /// browser; otherwise requests go through the in-memory test server.
 /// </summary>
-public sealed class MonolithWebFactory(TestDatabase database, string environment = "Development") : WebApplicationFactory<Program>
+public sealed class MonolithWebFactory(
+    TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public TestDatabase Database { get; } = database;
 
@@ -25,6 +26,11 @@ public sealed class MonolithWebFactory(TestDatabase database, string environment
         builder.UseEnvironment(environment);
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.ConnectionString);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 }
