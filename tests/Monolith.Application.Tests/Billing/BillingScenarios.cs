@@ -2,6 +2,7 @@ using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Accounts;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
+using Monolith.TestSupport.Billing;
 
 namespace Monolith.Application.Tests.Billing;
 

@@ -6,6 +6,7 @@ using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Billing.Usage;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Infrastructure.Persistence;
+using Monolith.TestSupport.Billing;
 
 namespace Monolith.Infrastructure.Tests.Billing;
 
@@ -43,35 +44,11 @@ internal static class BillingState
     public static string Describe(UsageEvent u) => Line(
         "usage", u.Id, u.BillingAccountId, u.FeatureId, u.Quantity, u.IdempotencyKey, u.PeriodStart, u.PeriodEnd, u.Mode, u.RecordedAt);
 
-    /// <summary>
-    /// The provider-derived state, keyed by provider ids (local ids of aggregates the applier creates are random):
-    /// the projection the convergence tests compare.
-    /// </summary>
+    /// <summary>See <see cref="BillingProjection.Project"/>.</summary>
     public static string Project(
         IEnumerable<BillingAccount> accounts, IEnumerable<Subscription> subscriptions, IEnumerable<Payment> payments, IEnumerable<Invoice> invoices,
-        IEnumerable<CheckoutSession> sessions, IEnumerable<(string Provider, string EventId)> pending)
-    {
-        var lines = new List<string>();
-        lines.AddRange(accounts.Select(a => Line(
-            "account", a.Id, a.OrganizationId, a.HasUsedTrial,
-            string.Join(',', a.Customers.Select(c => $"{c.Provider}:{c.CustomerId}").Order(StringComparer.Ordinal)))));
-        lines.AddRange(subscriptions.Select(s => Line(
-            "subscription", s.Provider, s.ProviderSubscriptionId, s.BillingAccountId, s.Status, s.PriceId, s.PlanId, s.Quantity,
-            s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.CanceledAt, s.EndedAt, s.LastSnapshotAt)));
-        lines.AddRange(payments.Select(p => Line(
-            "payment", p.Provider, p.ProviderPaymentId, p.BillingAccountId, p.Kind, p.ProviderInvoiceId, p.Amount, p.Status,
-            p.FailedAt, p.FailureCode, p.SucceededAt, p.CanceledAt, p.CapturedAmount, p.RefundedAmount,
-            string.Join(',', p.Captures.Select(c => $"{c.ProviderChargeId}={c.Amount}@{c.CapturedAt:O}").Order(StringComparer.Ordinal)),
-            string.Join(',', p.Refunds.Select(r => $"{r.ProviderRefundId}={r.Amount}/{r.Reason}@{r.RefundedAt:O}").Order(StringComparer.Ordinal)))));
-        lines.AddRange(invoices.Select(i => Line(
-            "invoice", i.Provider, i.ProviderInvoiceId, i.BillingAccountId, i.ProviderSubscriptionId, i.Status, i.AmountDue, i.AmountPaid,
-            i.PeriodStart, i.PeriodEnd, i.HostedUrl, i.PdfUrl, i.AttemptCount, i.PaidAt, i.ClosedAt)));
-        lines.AddRange(sessions.Select(s => Line(
-            "checkout", s.Provider, s.ProviderSessionId, s.BillingAccountId, s.PriceId, s.Mode, s.Status, s.ClosedAt, s.ProviderResultId)));
-        lines.AddRange(pending.Distinct().Select(p => Line("pending", p.Provider, p.EventId)));
-        lines.Sort(StringComparer.Ordinal);
-        return string.Join('\n', lines);
-    }
+        IEnumerable<CheckoutSession> sessions, IEnumerable<(string Provider, string EventId)> pending) =>
+        BillingProjection.Project(accounts, subscriptions, payments, invoices, sessions, pending);
 
     /// <summary>The projection of everything one provider's events produced for one account, read in a fresh context.</summary>
     public static async Task<string> ProjectAsync(AppDbContext db, Guid accountId, string provider)

@@ -2,6 +2,7 @@ using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Accounts;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Infrastructure.Billing;
+using Monolith.TestSupport.Billing;
 using Monolith.TestSupport;
 
 namespace Monolith.Infrastructure.Tests.Billing;
