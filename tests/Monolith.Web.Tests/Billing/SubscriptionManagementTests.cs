@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Monolith.Domain.Billing.Payments;
+using Monolith.Infrastructure.Billing.Payments.InMemory;
+using Monolith.Infrastructure.Persistence;
+using Monolith.TestSupport;
+using Monolith.Web.Tests.Common;
+
+namespace Monolith.Web.Tests.Billing;
+
+/// <summary>
+/// Managing a subscription end to end: the app on Kestrel, the simulator delivering signed webhooks to it, and every
+/// expectation read back through the JSON API once the provider's confirming events have been applied.
+/// </summary>
+public sealed class SubscriptionManagementTests : IAsyncLifetime
+{
+    private const string GoodCard = "4242424242424242";
+    private readonly PostgresTestDatabase _database = new();
+    private MonolithWebFactory _factory = null!;
+    private Uri _baseAddress = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _factory = new MonolithWebFactory(_database);
+        _baseAddress = _factory.StartKestrel();
+    }
+
+    [Fact]
+    public async Task ChangePlan_UpgradeToTeamWithThreeSeats_MovesThePlanAndGrantsSso()
+    {
+        var client = await RegisterAsync();
+        var subscriptionId = await SubscribeToProAsync(client);
+        Assert.False(await IsAllowedAsync(client, "sso"));
+
+        var response = await client.PostAsJsonAsync($"/api/billing/subscriptions/{subscriptionId}/change", new { priceId = "team-monthly", quantity = 3 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("upgrade_now", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("change").GetString());
+        var team = await WaitForAsync("the subscription to show plan team with 3 seats", async () =>
+        {
+            var subscription = await OnlySubscriptionAsync(client);
+            return subscription.GetProperty("planId").GetString() == "team" && subscription.GetProperty("quantity").GetInt32() == 3 ? (JsonElement?)subscription : null;
+        });
+        Assert.Equal("team-monthly", team.GetProperty("priceId").GetString());
+        await WaitForAsync("sso to be allowed", async () => await IsAllowedAsync(client, "sso") ? true : (bool?)null);
+    }
+
+    [Fact]
+    public async Task ChangePlan_UpgradeWithADecliningCard_IsRefusedAndGrantsNothing()
+    {
+        var client = await RegisterAsync();
+        var subscriptionId = await SubscribeToProAsync(client);
+        var organizationId = await PersonalOrganizationAsync(client);
+        var customerId = await QueryAsync(db => db.BillingAccounts.AsNoTracking().Where(a => a.OrganizationId == organizationId)
+            .SelectMany(a => a.Customers).Select(c => c.CustomerId).SingleAsync());
+        Assert.True(Simulator.SetDefaultCardOutcome(customerId, CardOutcome.Declined).IsSuccess);
+
+        var response = await client.PostAsJsonAsync($"/api/billing/subscriptions/{subscriptionId}/change", new { priceId = "team-monthly", quantity = 3 });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("billing.provider.card_declined", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        // Nothing is expected to arrive; keep observing for a short while that nothing does.
+        var until = DateTimeOffset.UtcNow.AddSeconds(2);
+        while (DateTimeOffset.UtcNow < until)
+        {
+            var subscription = await OnlySubscriptionAsync(client);
+            Assert.Equal("pro", subscription.GetProperty("planId").GetString());
+            Assert.Equal(1, subscription.GetProperty("quantity").GetInt32());
+            Assert.False(await IsAllowedAsync(client, "sso"));
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Resume_AfterCancelAtPeriodEnd_ClearsCancelAtPeriodEnd()
+    {
+        var client = await RegisterAsync();
+        var subscriptionId = await SubscribeToProAsync(client);
+
+        var cancel = await client.PostAsJsonAsync($"/api/billing/subscriptions/{subscriptionId}/cancel", new { atPeriodEnd = true });
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        await WaitForAsync("cancelAtPeriodEnd to become true", async () =>
+            (await OnlySubscriptionAsync(client)).GetProperty("cancelAtPeriodEnd").GetBoolean() ? true : (bool?)null);
+
+        var resume = await client.PostAsync($"/api/billing/subscriptions/{subscriptionId}/resume", null);
+
+        Assert.Equal(HttpStatusCode.OK, resume.StatusCode);
+        var resumed = await WaitForAsync("cancelAtPeriodEnd to become false again", async () =>
+        {
+            var subscription = await OnlySubscriptionAsync(client);
+            return subscription.GetProperty("cancelAtPeriodEnd").GetBoolean() ? null : (JsonElement?)subscription;
+        });
+        Assert.Equal("active", resumed.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Portal_ForASubscriber_ReturnsASimulatorPortalUrl()
+    {
+        var client = await RegisterAsync();
+        await SubscribeToProAsync(client);
+
+        var response = await client.PostAsJsonAsync("/api/billing/portal", new { });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var url = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+        Assert.Contains("/_simulator/portal/", url, StringComparison.Ordinal);
+        var portal = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, portal.StatusCode);
+    }
+
+    [Fact]
+    public async Task Portal_ForANewUserWithoutACustomer_Is404NoCustomer()
+    {
+        var client = await RegisterAsync();
+
+        var response = await client.PostAsJsonAsync("/api/billing/portal", new { });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("billing.portal.no_customer", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Refund_FullRefundOfALifetimePurchase_RevokesTheEntitlementAndCannotBeRepeated()
+    {
+        var client = await RegisterAsync();
+        var organizationId = await PersonalOrganizationAsync(client);
+        var checkout = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "lifetime-report" });
+        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
+        Assert.Equal(CheckoutAttemptOutcome.Completed, Simulator.SubmitCard(SessionIdOf(await checkout.Content.ReadFromJsonAsync<JsonElement>()), GoodCard).Outcome);
+        await WaitForAsync("lifetime-report to be allowed", async () => await IsAllowedAsync(client, "lifetime-report") ? true : (bool?)null);
+        var paymentId = await QueryAsync(db => db.Payments.AsNoTracking()
+            .Where(p => p.Kind == PaymentKind.OneTime && db.BillingAccounts.Any(a => a.Id == p.BillingAccountId && a.OrganizationId == organizationId))
+            .Select(p => p.Id).SingleAsync());
+
+        var refund = await client.PostAsJsonAsync($"/api/billing/payments/{paymentId}/refunds", new { });
+
+        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
+        Assert.Equal(9900, (await refund.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amountMinor").GetInt64());
+        await WaitForAsync("lifetime-report to be revoked", async () => await IsAllowedAsync(client, "lifetime-report") ? null : (bool?)true);
+        var again = await client.PostAsJsonAsync($"/api/billing/payments/{paymentId}/refunds", new { });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        Assert.Equal("billing.payment.nothing_to_refund", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    private SimulatorState Simulator => _factory.Services.GetRequiredService<SimulatorState>();
+
+    private async Task<HttpClient> RegisterAsync()
+    {
+        var client = _factory.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = _baseAddress });
+        var registered = await HttpForms.SubmitAsync(client, "/account/register", new()
+        {
+            ["Input.Email"] = $"manage-{Guid.NewGuid():N}@example.test", ["Input.Password"] = "long-enough-1", ["Input.ConfirmPassword"] = "long-enough-1",
+        });
+        Assert.True(registered.IsSuccessStatusCode || registered.StatusCode == HttpStatusCode.Redirect, $"Registration failed with {(int)registered.StatusCode}.");
+        return client;
+    }
+
+    private async Task<Guid> SubscribeToProAsync(HttpClient client)
+    {
+        var checkout = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "pro-monthly" });
+        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
+        Assert.Equal(CheckoutAttemptOutcome.Completed, Simulator.SubmitCard(SessionIdOf(await checkout.Content.ReadFromJsonAsync<JsonElement>()), GoodCard).Outcome);
+        var subscription = await WaitForAsync("the pro subscription to be active", async () =>
+        {
+            var rows = (await client.GetFromJsonAsync<JsonElement>("/api/billing/subscriptions")).EnumerateArray().ToList();
+            return rows.Count == 1 && rows[0].GetProperty("status").GetString() == "active" ? (JsonElement?)rows[0] : null;
+        });
+        Assert.Equal("pro", subscription.GetProperty("planId").GetString());
+        return Guid.Parse(subscription.GetProperty("subscriptionId").GetString()!);
+    }
+
+    private static string SessionIdOf(JsonElement checkout) => checkout.GetProperty("url").GetString()!.TrimEnd('/').Split('/')[^1];
+
+    private static async Task<JsonElement> OnlySubscriptionAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/billing/subscriptions")).EnumerateArray().Single();
+
+    private static async Task<bool> IsAllowedAsync(HttpClient client, string featureId) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/billing/entitlements/{featureId}")).GetProperty("allowed").GetBoolean();
+
+    private static async Task<Guid> PersonalOrganizationAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/organizations")).EnumerateArray()
+        .Where(o => o.GetProperty("isPersonal").GetBoolean()).Select(o => Guid.Parse(o.GetProperty("organizationId").GetString()!)).Single();
+
+    private async Task<T> QueryAsync<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    private static async Task<T> WaitForAsync<T>(string what, Func<Task<T?>> probe)
+        where T : struct
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
