@@ -77,12 +77,14 @@ public static class DependencyInjection
     {
         if (database.ProviderKind == DatabaseProvider.Postgres)
         {
-            options.UseNpgsql(database.PostgresConnectionString);
+            // Single queries on purpose: an aggregate and its children (a payment's captures and refunds) load in one
+            // consistent statement; the child collections are small, so the cartesian product stays small.
+            options.UseNpgsql(database.PostgresConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery));
         }
         else
         {
             EnsureSqliteFolder(database.SqliteConnectionString!);
-            options.UseSqlite(database.SqliteConnectionString);
+            options.UseSqlite(database.SqliteConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery));
         }
     }
 
