@@ -14,6 +14,7 @@ using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
+using Monolith.Infrastructure.Outbox;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
 
@@ -39,6 +40,7 @@ public static class DependencyInjection
             .Validate(o => o.TrialDays is >= 0 and <= 365, "Billing:Checkout:TrialDays (env Billing__Checkout__TrialDays) must be between 0 and 365.")
             .ValidateOnStart();
         services.AddPayments(configuration);
+        services.AddOutbox(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {

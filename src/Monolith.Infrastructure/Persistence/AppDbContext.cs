@@ -8,6 +8,7 @@ using Monolith.Application.Common.Interfaces;
 using Monolith.Application.Common.Outbox;
 using Monolith.Domain.Accounts.Organizations;
 using Monolith.Domain.Billing.Accounts;
+using Monolith.Domain.Billing.Fulfilment;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Billing.Usage;
@@ -16,6 +17,7 @@ using Monolith.Infrastructure.Billing;
 using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Domain.Common;
 using Monolith.Infrastructure.Identity;
+using Monolith.Infrastructure.Outbox;
 using Npgsql;
 
 namespace Monolith.Infrastructure.Persistence;
@@ -40,6 +42,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimePro
     public DbSet<CheckoutSession> CheckoutSessions => Set<CheckoutSession>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    public DbSet<PurchaseFulfilment> Fulfilments => Set<PurchaseFulfilment>();
+    internal DbSet<OutboxDelivery> OutboxDeliveries => Set<OutboxDelivery>();
+    internal DbSet<OutboxProcessedMarker> OutboxProcessed => Set<OutboxProcessedMarker>();
     internal DbSet<PendingProviderEventRecord> PendingProviderEvents => Set<PendingProviderEventRecord>();
     internal DbSet<CatalogProduct> CatalogProducts => Set<CatalogProduct>();
     internal DbSet<CatalogPrice> CatalogPrices => Set<CatalogPrice>();

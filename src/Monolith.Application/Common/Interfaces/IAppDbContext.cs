@@ -4,6 +4,7 @@ using Monolith.Application.Common.Idempotency;
 using Monolith.Application.Common.Outbox;
 using Monolith.Domain.Accounts.Organizations;
 using Monolith.Domain.Billing.Accounts;
+using Monolith.Domain.Billing.Fulfilment;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Billing.Usage;
@@ -25,6 +26,7 @@ public interface IAppDbContext
     DbSet<CheckoutSession> CheckoutSessions { get; }
     DbSet<WebhookEvent> WebhookEvents { get; }
     DbSet<UsageEvent> UsageEvents { get; }
+    DbSet<PurchaseFulfilment> Fulfilments { get; }
 
     DatabaseFacade Database { get; }
 

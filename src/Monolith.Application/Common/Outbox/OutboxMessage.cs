@@ -24,4 +24,9 @@ public sealed class OutboxMessage
     public string Payload { get; private set; }
     public DateTimeOffset OccurredAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>When the dispatcher fanned the message out into one delivery per handler (null: not yet).</summary>
+    public DateTimeOffset? DispatchedAt { get; private set; }
+
+    public void MarkDispatched(DateTimeOffset at) => DispatchedAt ??= at;
 }

@@ -29,5 +29,6 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Type).HasMaxLength(OutboxMessage.TypeMaxLength).IsRequired();
         builder.Property(m => m.Payload).IsRequired();
         builder.HasIndex(m => m.CreatedAt);
+        builder.HasIndex(m => m.DispatchedAt);
     }
 }

@@ -1,0 +1,267 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monolith.Application.Common.Outbox;
+using Monolith.Domain.Common;
+using Monolith.Infrastructure.Persistence;
+
+namespace Monolith.Infrastructure.Outbox;
+
+/// <summary>
+/// The outbox's moving parts, each a short unit of work in its own DI scope: fan messages out into deliveries,
+/// claim due deliveries (skip-locked on PostgreSQL, one UPDATE on SQLite), run one delivery's handler.
+/// </summary>
+internal sealed partial class OutboxEngine(
+    IServiceScopeFactory scopes,
+    OutboxHandlerRegistry registry,
+    OutboxWakeup wakeup,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxEngine> logger)
+{
+    private const string Claimable =
+        "(state IN ('Pending', 'Failed') AND next_attempt_at <= {0}) OR (state = 'Processing' AND locked_until < {0})";
+
+    /// <summary>PostgreSQL: lock due rows skipping those another worker holds, and lease them, in one statement.</summary>
+    internal const string PostgresClaimSql =
+        "UPDATE outbox_deliveries AS d SET state = 'Processing', attempts = d.attempts + 1, locked_until = {1}, locked_by = {2} " +
+        "FROM (SELECT id FROM outbox_deliveries WHERE " + Claimable + " ORDER BY next_attempt_at LIMIT {3} FOR UPDATE SKIP LOCKED) AS due " +
+        "WHERE d.id = due.id RETURNING d.*";
+
+    /// <summary>SQLite: a single writer, so one UPDATE … WHERE id IN (SELECT … LIMIT n) is the claim.</summary>
+    internal const string SqliteClaimSql =
+        "UPDATE outbox_deliveries SET state = 'Processing', attempts = attempts + 1, locked_until = {1}, locked_by = {2} " +
+        "WHERE id IN (SELECT id FROM outbox_deliveries WHERE " + Claimable + " ORDER BY next_attempt_at LIMIT {3}) RETURNING *";
+
+    private const string PostgresPendingMessagesSql =
+        "SELECT * FROM outbox_messages WHERE dispatched_at IS NULL ORDER BY created_at LIMIT {0} FOR UPDATE SKIP LOCKED";
+
+    public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    private OutboxOptions Options => options.Value;
+
+    /// <summary>Fans up to one batch of undispatched messages out into deliveries; returns how many messages it took.</summary>
+    public async Task<int> DispatchAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var postgres = db.Database.IsNpgsql();
+        var now = clock.GetUtcNow();
+        var created = 0;
+
+        // PostgreSQL: concurrent dispatchers split the pending messages (skip-locked). SQLite: plain read, then one
+        // atomic save. Either way the unique (message_id, handler) key makes a lost race harmless.
+        await using var transaction = postgres ? await db.Database.BeginTransactionAsync(ct) : null;
+        var messages = postgres
+            ? await db.OutboxMessages.FromSqlRaw(PostgresPendingMessagesSql, Options.BatchSize).ToListAsync(ct)
+            : await db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.CreatedAt).Take(Options.BatchSize).ToListAsync(ct);
+        if (messages.Count == 0)
+        {
+            return 0;
+        }
+
+        var ids = messages.Select(m => m.Id).ToList();
+        var existing = (await db.OutboxDeliveries.Where(d => ids.Contains(d.MessageId)).Select(d => new { d.MessageId, d.Handler }).ToListAsync(ct))
+            .Select(d => (d.MessageId, d.Handler))
+            .ToHashSet();
+        foreach (var message in messages)
+        {
+            foreach (var handler in registry.HandlersFor(message.Type))
+            {
+                if (!existing.Contains((message.Id, handler.Name)))
+                {
+                    db.OutboxDeliveries.Add(new OutboxDelivery(Guid.NewGuid(), message.Id, message.Type, handler.Name, now));
+                    created++;
+                }
+            }
+
+            message.MarkDispatched(now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
+        }
+        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+        {
+            // Another dispatcher fanned (some of) these out first; the next round re-reads what is still undispatched.
+            LogDispatchRaceLost(logger);
+            return messages.Count;
+        }
+
+        if (created > 0)
+        {
+            wakeup.Deliveries.Pulse();
+        }
+
+        return messages.Count;
+    }
+
+    /// <summary>Claims up to <paramref name="limit"/> due deliveries (new, retry-due, or whose lease expired) for this worker.</summary>
+    public async Task<IReadOnlyList<OutboxDelivery>> ClaimAsync(int limit, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var postgres = db.Database.IsNpgsql();
+        var now = clock.GetUtcNow();
+        var until = now + Options.LeaseDuration;
+        return await db.OutboxDeliveries
+            .FromSqlRaw(postgres ? PostgresClaimSql : SqliteClaimSql, Time(postgres, now), Time(postgres, until), WorkerId, limit)
+            .AsNoTracking()
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs one claimed delivery in a new scope and transaction: processed marker (skip if present) + the handler's
+    /// changes + the delivery marked succeeded commit together. A failure backs off, or parks the delivery as dead.
+    /// </summary>
+    public async Task ProcessAsync(OutboxDelivery delivery, CancellationToken ct)
+    {
+        string error;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            try
+            {
+                var binding = registry.Find(delivery.EventType, delivery.Handler);
+                var message = await db.OutboxMessages.AsNoTracking().Where(m => m.Id == delivery.MessageId)
+                    .Select(m => new { m.Payload, m.OccurredAt }).FirstOrDefaultAsync(ct);
+                if (binding is null || message is null)
+                {
+                    error = binding is null ? "outbox.handler_not_registered" : "outbox.message_missing";
+                }
+                else
+                {
+                    var domainEvent = JsonSerializer.Deserialize(message.Payload, binding.EventType, OutboxJson.Options)
+                        ?? throw new JsonException("The payload is null.");
+                    var context = new OutboxContext(delivery.MessageId, delivery.Id, delivery.Handler, delivery.Attempts, message.OccurredAt);
+                    var failure = await RunInTransactionAsync(db, scope.ServiceProvider, binding, domainEvent, context, ct);
+                    if (failure is null)
+                    {
+                        return;
+                    }
+
+                    error = $"{failure.Code}: {failure.Message}";
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Shutting down: the lease expires and another worker (or this one after a restart) takes it.
+                return;
+            }
+            catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+            {
+                // Usually a concurrent run of the same delivery (a lost lease) won: the marker is there, the retry is a no-op.
+                error = "outbox.unique_violation: a concurrent run committed first";
+            }
+            catch (Exception ex)
+            {
+                error = $"{ex.GetType().Name}: {ex.Message}";
+            }
+        }
+
+        await RecordFailureAsync(delivery, error, ct);
+    }
+
+    /// <summary>Dispatches and runs everything due until nothing is left (tests and the ops "drain" use it).</summary>
+    public async Task<int> DrainAsync(CancellationToken ct)
+    {
+        var processed = 0;
+        while (true)
+        {
+            while (await DispatchAsync(ct) > 0)
+            {
+            }
+
+            var claimed = await ClaimAsync(Options.BatchSize, ct);
+            if (claimed.Count == 0)
+            {
+                return processed;
+            }
+
+            foreach (var delivery in claimed)
+            {
+                await ProcessAsync(delivery, ct);
+                processed++;
+            }
+        }
+    }
+
+    private async Task<Error?> RunInTransactionAsync(
+        AppDbContext db, IServiceProvider scope, OutboxHandlerBinding binding, object domainEvent, OutboxContext context, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var alreadyProcessed = await db.OutboxProcessed.AnyAsync(p => p.MessageId == context.MessageId && p.Handler == context.HandlerName, ct);
+        if (!alreadyProcessed)
+        {
+            db.OutboxProcessed.Add(new OutboxProcessedMarker(context.MessageId, context.HandlerName, clock.GetUtcNow()));
+            var result = await binding.InvokeAsync(scope, domainEvent, context, ct);
+            if (result.IsFailure)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.DiscardChanges();
+                return result.Error;
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        var now = clock.GetUtcNow();
+        await db.OutboxDeliveries.Where(d => d.Id == context.DeliveryId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.State, OutboxDeliveryState.Succeeded)
+            .SetProperty(d => d.CompletedAt, now)
+            .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.LockedBy, (string?)null), ct);
+        await transaction.CommitAsync(ct);
+        return null;
+    }
+
+    private async Task RecordFailureAsync(OutboxDelivery delivery, string error, CancellationToken ct)
+    {
+        var dead = delivery.Attempts >= Options.MaxAttempts;
+        var now = clock.GetUtcNow();
+        var next = dead ? now : now + OutboxBackoff.Delay(delivery.Attempts, Options.BackoffBase, Options.BackoffCap, Random.Shared);
+        var truncated = error.Length > OutboxDelivery.LastErrorMaxLength ? error[..OutboxDelivery.LastErrorMaxLength] : error;
+        var state = dead ? OutboxDeliveryState.Dead : OutboxDeliveryState.Failed;
+        DateTimeOffset? completed = dead ? now : null;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        // Only while this worker still holds the claim: a run that lost its lease must not overwrite the winner.
+        await db.OutboxDeliveries
+            .Where(d => d.Id == delivery.Id && d.State == OutboxDeliveryState.Processing && d.LockedBy == WorkerId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.State, state)
+                .SetProperty(d => d.NextAttemptAt, next)
+                .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
+                .SetProperty(d => d.LockedBy, (string?)null)
+                .SetProperty(d => d.LastError, truncated)
+                .SetProperty(d => d.CompletedAt, completed), CancellationToken.None);
+
+        if (dead)
+        {
+            LogDead(logger, delivery.Id, delivery.MessageId, delivery.Handler, delivery.Attempts);
+        }
+        else
+        {
+            LogRetry(logger, delivery.Id, delivery.MessageId, delivery.Handler, delivery.Attempts, next);
+        }
+    }
+
+    private static object Time(bool postgres, DateTimeOffset value) => postgres ? value.ToUniversalTime() : value.UtcTicks;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox dispatch lost a race to another dispatcher; re-reading.")]
+    private static partial void LogDispatchRaceLost(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery {DeliveryId} (message {MessageId}, handler {Handler}) failed attempt {Attempt}; retrying at {NextAttemptAt:o}.")]
+    private static partial void LogRetry(ILogger logger, Guid deliveryId, Guid messageId, string handler, int attempt, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox delivery {DeliveryId} (message {MessageId}, handler {Handler}) is dead after {Attempts} attempts.")]
+    private static partial void LogDead(ILogger logger, Guid deliveryId, Guid messageId, string handler, int attempts);
+}

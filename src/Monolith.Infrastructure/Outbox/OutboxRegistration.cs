@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Monolith.Application.Common.Outbox;
+
+namespace Monolith.Infrastructure.Outbox;
+
+internal static class OutboxRegistration
+{
+    /// <summary>Handlers (scanned), options (validated at start-up), the commit wake-up, the engine, the workers, operator actions.</summary>
+    public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOutboxHandlers();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
+        services.AddSingleton(new OutboxHandlerCatalog(services));
+        services.AddSingleton<OutboxHandlerRegistry>();
+        services.AddSingleton<OutboxWakeup>();
+        services.AddSingleton<OutboxCommitSignal>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<OutboxCommitSignal>());
+        services.AddSingleton<OutboxEngine>();
+        services.AddScoped<IOutboxOperations, OutboxOperations>();
+        services.AddHostedService<OutboxBackgroundService>();
+        return services;
+    }
+}
