@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Monolith.Infrastructure.Persistence;
 
 namespace Monolith.Web.Tests.Browser;
 
@@ -46,10 +49,10 @@ public sealed class BillingJourneyTests(BrowserFixture browser) : IClassFixture<
     }
 
     [Fact]
-    public async Task Buy_TheOneTimeProduct_IsRecordedOnceAndIncluded()
+    public async Task Buy_TheOneTimeProduct_IsFulfilledOnceAndIncluded()
     {
         var page = await browser.NewPageAsync();
-        await BillingJourney.RegisterAsync(page);
+        var email = await BillingJourney.RegisterAsync(page);
 
         await BillingJourney.PayAsync(page, "lifetime-report", "4242 4242 4242 4242");
 
@@ -59,5 +62,27 @@ public sealed class BillingJourneyTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(page.GetByTestId("balances").Locator("li", new() { HasText = "lifetime-report" })).ToContainTextAsync("included");
         var payments = await page.Context.APIRequest.GetAsync("/api/billing/entitlements/lifetime-report");
         Assert.Contains("\"allowed\":true", await payments.TextAsync(), StringComparison.Ordinal);
+
+        // The fulfilment hook runs from the outbox after the webhook's commit: exactly one fulfilment for the payment.
+        var fulfilments = await WaitForFulfilmentsAsync(email);
+        Assert.Equal(1, fulfilments);
+    }
+
+    private async Task<int> WaitForFulfilmentsAsync(string email)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var scope = browser.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var count = await db.Fulfilments.CountAsync(f => db.BillingAccounts.Any(a => a.Id == f.BillingAccountId
+                && db.Memberships.Any(m => m.OrganizationId == a.OrganizationId && db.Users.Any(u => u.Id == m.UserId && u.Email == email))));
+            if (count > 0 || DateTimeOffset.UtcNow > deadline)
+            {
+                return count;
+            }
+
+            await Task.Delay(100);
+        }
     }
 }
