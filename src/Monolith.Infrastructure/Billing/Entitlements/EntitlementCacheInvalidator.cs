@@ -79,6 +79,8 @@ internal sealed class EntitlementCacheInvalidator(EntitlementCache cache) : ISav
                 Subscription s => s.BillingAccountId,
                 UsageEvent u => u.BillingAccountId,
                 Payment p => p.BillingAccountId,
+                // A one-time purchase grants access through its completed checkout session (EfSubscriptionAccessReader).
+                CheckoutSession c => c.BillingAccountId,
                 BillingAccount a => a.Id,
                 _ => null,
             };

@@ -81,6 +81,38 @@ public abstract class EntitlementUseCasesTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task Check_OneTimePurchase_IsGrantedWhenItsSessionCompletesAfterThePaymentWasCachedWithout()
+    {
+        var owner = await _host.RegisterAsync();
+        var paymentId = $"pi_{Guid.NewGuid():N}";
+        var accountId = await _host.QueryDbAsync(async db =>
+        {
+            var account = BillingAccount.Open(Guid.NewGuid(), owner.PersonalOrganizationId, DateTimeOffset.UtcNow).Value;
+            db.BillingAccounts.Add(account);
+            var session = Domain.Billing.Payments.CheckoutSession.Open(Guid.NewGuid(), account.Id, "inmemory", $"cs_{Guid.NewGuid():N}", "lifetime-report",
+                Domain.Billing.Payments.CheckoutMode.Payment, DateTimeOffset.UtcNow.AddHours(1), DateTimeOffset.UtcNow).Value;
+            db.CheckoutSessions.Add(session);
+            var payment = Domain.Billing.Payments.Payment.Initiate(Guid.NewGuid(), account.Id, "inmemory", paymentId,
+                Domain.Billing.Payments.PaymentKind.OneTime, Domain.Common.Money.Create(9900, "EUR").Value, null, DateTimeOffset.UtcNow).Value;
+            Assert.True(payment.MarkSucceeded($"ch_{Guid.NewGuid():N}", payment.Amount, DateTimeOffset.UtcNow).IsSuccess);
+            db.Payments.Add(payment);
+            await db.SaveChangesAsync();
+            return account.Id;
+        });
+        Assert.False((await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "lifetime-report"), owner.UserId)).Value.Allowed);
+
+        // The session's completion (which ties the payment to its price) commits after the denial was cached.
+        await _host.QueryDbAsync(async db =>
+        {
+            var session = await db.CheckoutSessions.SingleAsync(s => s.BillingAccountId == accountId);
+            Assert.True(session.Complete(paymentId, DateTimeOffset.UtcNow).IsSuccess);
+            return await db.SaveChangesAsync();
+        });
+
+        Assert.True((await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "lifetime-report"), owner.UserId)).Value.Allowed);
+    }
+
+    [Fact]
     public async Task TrackUsage_SameKeyTwice_CountsOnceAndReplaysTheFirstResult()
     {
         var owner = await _host.RegisterAsync();
