@@ -142,7 +142,8 @@ internal static class StripeRequests
     /// <summary>The success URL with <c>session_id={CHECKOUT_SESSION_ID}</c> appended (Stripe fills it in on redirect).</summary>
     public static string SuccessUrl(Uri successUrl)
     {
-        var url = successUrl.AbsoluteUri;
+        // Uri escapes the braces; Stripe only substitutes the literal placeholder.
+        var url = successUrl.AbsoluteUri.Replace("%7BCHECKOUT_SESSION_ID%7D", "{CHECKOUT_SESSION_ID}", StringComparison.OrdinalIgnoreCase);
         if (url.Contains("{CHECKOUT_SESSION_ID}", StringComparison.Ordinal))
         {
             return url;
