@@ -181,6 +181,28 @@ public sealed class StripeClientTests
     }
 
     [Fact]
+    public async Task Fetch_CheckoutSessionAndPaymentIntent_NormalizeLikeTheirWebhooks()
+    {
+        await using var stripe = await StripeHarness.StartAsync();
+        var account = Guid.NewGuid();
+        stripe.Fake.Answer("/v1/checkout/sessions/cs_done", 200,
+            $$"""{"id":"cs_done","object":"checkout.session","status":"complete","mode":"subscription","customer":"cus_1","subscription":"sub_9","client_reference_id":"{{account}}"}""");
+        stripe.Fake.Answer("/v1/checkout/sessions/cs_open", 200, """{"id":"cs_open","object":"checkout.session","status":"open","mode":"payment"}""");
+        stripe.Fake.Answer("/v1/payment_intents/pi_ok", 200,
+            """{"id":"pi_ok","object":"payment_intent","status":"succeeded","amount":9900,"amount_received":9900,"currency":"eur","latest_charge":"ch_ok"}""");
+
+        var done = await stripe.Port.FetchAsync(new ProviderObjectRef(ProviderObjectKind.CheckoutSession, "cs_done"), default);
+        var open = await stripe.Port.FetchAsync(new ProviderObjectRef(ProviderObjectKind.CheckoutSession, "cs_open"), default);
+        var paid = await stripe.Port.FetchAsync(new ProviderObjectRef(ProviderObjectKind.Payment, "pi_ok"), default);
+
+        var completed = Assert.IsType<CheckoutCompleted>(Assert.Single(done.Value));
+        Assert.Equal(("cs_done", (Guid?)account, "sub_9"), (completed.ProviderSessionId, completed.ClientReferenceAccountId, completed.ProviderResultId));
+        Assert.Empty(open.Value);
+        var succeeded = Assert.IsType<PaymentSucceeded>(Assert.Single(paid.Value));
+        Assert.Equal(("pi_ok", "ch_ok", 9900L, "EUR"), (succeeded.Payment.ProviderPaymentId, succeeded.ProviderChargeId, succeeded.CapturedMinor, succeeded.Payment.Currency));
+    }
+
+    [Fact]
     public async Task RefundAndUsage_SendTheRightRequests()
     {
         await using var stripe = await StripeHarness.StartAsync();
