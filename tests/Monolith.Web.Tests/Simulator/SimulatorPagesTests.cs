@@ -109,9 +109,14 @@ public sealed class SimulatorPagesTests(WebHostFixture host) : IClassFixture<Web
     }
 
     [Fact]
-    public async Task SimulatorPages_WhenStripeIsSelected_Are404AndThePortIsNotConfigured()
+    public async Task SimulatorPages_WhenStripeIsSelected_Are404AndTheStripePortServes()
     {
-        await using var stripe = host.Factory.WithWebHostBuilder(b => b.UseSetting("Payments:Provider", "Stripe"));
+        await using var stripe = host.Factory.WithWebHostBuilder(b => b
+            .UseSetting("Payments:Provider", "Stripe")
+            .UseSetting("Payments:Stripe:SecretKey", "sk_test_not_used")
+            .UseSetting("Payments:Stripe:WebhookSecrets:0", "whsec_test_not_used")
+            .UseSetting("Payments:Stripe:ApiBase", "http://127.0.0.1:9")
+            .UseSetting("Payments:Stripe:MaxRetries", "0"));
         using var client = stripe.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/_simulator/clock")).StatusCode);
@@ -119,7 +124,7 @@ public sealed class SimulatorPagesTests(WebHostFixture host) : IClassFixture<Web
         var port = stripe.Services.GetRequiredService<IPaymentsPort>();
         Assert.Equal("stripe", port.Provider);
         var result = await port.CreateCustomerAsync(new CreateCustomerRequest(Guid.NewGuid(), Guid.NewGuid(), null, null), "k", default);
-        Assert.Equal(PaymentsErrors.NotConfigured, result.Error);
+        Assert.Equal(PaymentsErrors.ProviderUnavailable, result.Error);
         Assert.Null(stripe.Services.GetService<SimulatorState>());
     }
 
@@ -146,6 +151,33 @@ public sealed class SimulatorPagesTests(WebHostFixture host) : IClassFixture<Web
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("Payments:Provider", await stderr + await stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithStripeSelectedWithoutKeys_ExitsNamingTheSettings()
+    {
+        var web = Path.Combine(AppContext.BaseDirectory, "Monolith.Web.dll");
+        var start = new ProcessStartInfo("dotnet", $"\"{web}\" --urls http://127.0.0.1:0")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = "Sqlite";
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"cfg-{Guid.NewGuid():N}.db")}";
+        start.Environment["Payments__Provider"] = "Stripe";
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        var output = await stderr + await stdout;
+        Assert.Contains("Payments:Stripe:SecretKey", output, StringComparison.Ordinal);
+        Assert.Contains("Payments:Stripe:WebhookSecrets", output, StringComparison.Ordinal);
     }
 
     private async Task<(string SessionId, string CustomerId)> CreateSessionAsync()

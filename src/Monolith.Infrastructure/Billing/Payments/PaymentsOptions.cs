@@ -18,6 +18,8 @@ public sealed class PaymentsOptions
 
     public InMemoryPaymentsOptions InMemory { get; } = new();
 
+    public StripePaymentsOptions Stripe { get; } = new();
+
     public PaymentsProviderKind ProviderKind =>
         Enum.TryParse<PaymentsProviderKind>(Provider, ignoreCase: true, out var kind) ? kind : PaymentsProviderKind.InMemory;
 
@@ -45,6 +47,35 @@ public sealed class InMemoryPaymentsOptions
     public SimulatorChaosOptions Chaos { get; } = new();
 }
 
+/// <summary>Section <c>Payments:Stripe</c> (read only when <c>Payments:Provider=Stripe</c>). Keys are never logged.</summary>
+public sealed class StripePaymentsOptions
+{
+    /// <summary>The secret API key (<c>sk_test_…</c> / <c>sk_live_…</c>, or a restricted <c>rk_…</c> key).</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Webhook signing secrets (<c>whsec_…</c>); an event signed with any of them is accepted (rotation).</summary>
+    public IList<string> WebhookSecrets { get; } = new List<string>();
+
+    public string ApiBase { get; set; } = "https://api.stripe.com";
+
+    /// <summary>Sent as <c>Stripe-Version</c> on every request, so the account's default version never changes our shapes.</summary>
+    public string ApiVersion { get; set; } = "2025-03-31.basil";
+
+    /// <summary>Events signed longer ago than this are refused; 0 turns the age check off.</summary>
+    public int WebhookToleranceSeconds { get; set; } = 300;
+
+    /// <summary>Timeout of one attempt (the retry pipeline may make several).</summary>
+    public double RequestTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Retries after the first attempt for connection errors, timeouts, 409, 429 and 5xx.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First retry delay (exponential with jitter, capped by <see cref="MaxRetryDelay"/>).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(8);
+}
+
 /// <summary>Section <c>Payments:InMemory:Chaos</c>: misbehave like a real provider, for tests and demos.</summary>
 public sealed class SimulatorChaosOptions
 {
@@ -66,6 +97,11 @@ internal sealed class PaymentsOptionsValidator : IValidateOptions<PaymentsOption
         if (!Enum.TryParse<PaymentsProviderKind>(options.Provider, ignoreCase: true, out _) || int.TryParse(options.Provider, out _))
         {
             problems.Add($"Payments:Provider (env Payments__Provider) must be 'InMemory' or 'Stripe', not '{options.Provider}'.");
+        }
+
+        if (options.ProviderKind == PaymentsProviderKind.Stripe)
+        {
+            ValidateStripe(options.Stripe, problems);
         }
 
         var sim = options.InMemory;
@@ -97,6 +133,49 @@ internal sealed class PaymentsOptionsValidator : IValidateOptions<PaymentsOption
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void ValidateStripe(StripePaymentsOptions stripe, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(stripe.SecretKey))
+        {
+            problems.Add("Payments:Stripe:SecretKey (env Payments__Stripe__SecretKey) is required when Payments:Provider is 'Stripe'.");
+        }
+
+        if (!stripe.WebhookSecrets.Any(s => !string.IsNullOrWhiteSpace(s)))
+        {
+            problems.Add("Payments:Stripe:WebhookSecrets (env Payments__Stripe__WebhookSecrets__0) needs at least one webhook signing secret when Payments:Provider is 'Stripe'.");
+        }
+
+        if (!Uri.TryCreate(stripe.ApiBase, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttp && api.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add($"Payments:Stripe:ApiBase (env Payments__Stripe__ApiBase) must be an absolute http(s) URL, not '{stripe.ApiBase}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(stripe.ApiVersion))
+        {
+            problems.Add("Payments:Stripe:ApiVersion (env Payments__Stripe__ApiVersion) must name a Stripe API version, e.g. '2025-03-31.basil'.");
+        }
+
+        if (stripe.WebhookToleranceSeconds is < 0 or > 86_400)
+        {
+            problems.Add("Payments:Stripe:WebhookToleranceSeconds (env Payments__Stripe__WebhookToleranceSeconds) must be between 0 and 86400.");
+        }
+
+        if (stripe.RequestTimeoutSeconds is <= 0 or > 300)
+        {
+            problems.Add("Payments:Stripe:RequestTimeoutSeconds (env Payments__Stripe__RequestTimeoutSeconds) must be above 0 and at most 300.");
+        }
+
+        if (stripe.MaxRetries is < 0 or > 10)
+        {
+            problems.Add("Payments:Stripe:MaxRetries (env Payments__Stripe__MaxRetries) must be between 0 and 10.");
+        }
+
+        if (stripe.RetryBaseDelay < TimeSpan.Zero || stripe.MaxRetryDelay < stripe.RetryBaseDelay || stripe.MaxRetryDelay > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("Payments:Stripe:RetryBaseDelay / MaxRetryDelay must satisfy 0 <= RetryBaseDelay <= MaxRetryDelay <= 00:05:00.");
+        }
     }
 
     private static void CheckUrl(string? value, string setting, List<string> problems)

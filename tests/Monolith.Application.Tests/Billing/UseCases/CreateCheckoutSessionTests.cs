@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Checkout.CreateCheckoutSession;
 using Monolith.Domain.Accounts.Organizations;
 using Monolith.Domain.Common;
+using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.InMemory;
 using Monolith.TestSupport;
 
@@ -162,7 +164,7 @@ public sealed class CreateCheckoutSessionTests(PostgresTestDatabase database) : 
     [Fact]
     public async Task Checkout_PriceWithoutAnIdForTheActiveProvider_IsRefused()
     {
-        await using var stripe = new ApplicationHost(database, settings: new Dictionary<string, string?> { ["Payments:Provider"] = "Stripe" });
+        await using var stripe = new ApplicationHost(database, settings: StripeSettings());
         var owner = await stripe.RegisterAsync();
 
         var result = await stripe.SendAsync(Command(owner.PersonalOrganizationId, "pro-monthly"), owner.UserId);
@@ -171,20 +173,27 @@ public sealed class CreateCheckoutSessionTests(PostgresTestDatabase database) : 
     }
 
     [Fact]
-    public async Task Checkout_WithStripeSelectedButNotConfigured_Is501AndStoresNothing()
+    public async Task Checkout_WithStripeSelectedWithoutSecretKey_StopsNamingTheSettingAndStoresNothing()
     {
-        await using var stripe = new ApplicationHost(database, settings: new Dictionary<string, string?>
-        {
-            ["Payments:Provider"] = "Stripe",
-            ["Billing:Plans:1:Prices:0:ProviderPriceIds:stripe"] = "price_pro_monthly",
-        });
-        var owner = await stripe.RegisterAsync();
+        var settings = StripeSettings();
+        settings.Remove("Payments:Stripe:SecretKey");
+        await using var stripe = new ApplicationHost(database, settings: settings);
+        var before = await stripe.QueryDbAsync(db => db.CheckoutSessions.CountAsync());
 
-        var result = await stripe.SendAsync(Command(owner.PersonalOrganizationId, "pro-monthly"), owner.UserId);
+        var error = Assert.Throws<OptionsValidationException>(() => stripe.Services.GetRequiredService<IOptions<PaymentsOptions>>().Value);
 
-        Assert.Equal(ErrorKind.NotConfigured, result.Error!.Kind);
-        Assert.Equal(0, await Sessions(owner.PersonalOrganizationId));
+        Assert.Contains("Payments:Stripe:SecretKey", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await stripe.QueryDbAsync(db => db.CheckoutSessions.CountAsync()));
     }
+
+    /// <summary>Stripe selected and configured, pointed at a closed loopback port (no call in these tests reaches it).</summary>
+    private static Dictionary<string, string?> StripeSettings() => new()
+    {
+        ["Payments:Provider"] = "Stripe",
+        ["Payments:Stripe:SecretKey"] = "sk_test_not_used",
+        ["Payments:Stripe:WebhookSecrets:0"] = "whsec_test_not_used",
+        ["Payments:Stripe:ApiBase"] = "http://127.0.0.1:9",
+    };
 
     private SimulatorState Simulator => _host.Services.GetRequiredService<SimulatorState>();
 

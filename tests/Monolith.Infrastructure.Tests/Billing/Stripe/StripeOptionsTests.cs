@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Monolith.Application.Billing.Payments;
+
+namespace Monolith.Infrastructure.Tests.Billing.Stripe;
+
+public sealed class StripeOptionsTests
+{
+    [Theory]
+    [InlineData("Payments:Stripe:SecretKey")]
+    [InlineData("Payments:Stripe:WebhookSecrets:0")]
+    public async Task Start_StripeSelectedWithoutASetting_StopsNamingIt(string missing)
+    {
+        var settings = StripeHarness.Settings("http://127.0.0.1:9");
+        settings.Remove(missing);
+        settings.Remove("Payments:Stripe:WebhookSecrets:1");
+        using var host = StripeHarness.BuildHost(settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(missing.Replace(":0", string.Empty, StringComparison.Ordinal), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(StripeHarness.SecretKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Payments:Stripe:ApiBase", "not a url")]
+    [InlineData("Payments:Stripe:RequestTimeoutSeconds", "0")]
+    [InlineData("Payments:Stripe:WebhookToleranceSeconds", "-1")]
+    [InlineData("Payments:Stripe:MaxRetries", "11")]
+    public async Task Start_StripeWithAnInvalidSetting_StopsNamingIt(string setting, string value)
+    {
+        var settings = StripeHarness.Settings("http://127.0.0.1:9");
+        settings[setting] = value;
+        using var host = StripeHarness.BuildHost(settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_InMemorySelected_IgnoresTheMissingStripeSettings()
+    {
+        var settings = StripeHarness.Settings("http://127.0.0.1:9")
+            .Where(s => !s.Key.StartsWith("Payments:", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
+        settings["Payments:Provider"] = "InMemory";
+        using var host = StripeHarness.BuildHost(settings);
+
+        await host.StartAsync();
+
+        Assert.Equal("inmemory", host.Services.GetRequiredService<IPaymentsPort>().Provider);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Start_StripeConfigured_RegistersTheStripePort()
+    {
+        await using var stripe = await StripeHarness.StartAsync();
+
+        Assert.Equal("stripe", stripe.Port.Provider);
+        Assert.True(stripe.Port.Capabilities.SupportsPortal);
+    }
+}
