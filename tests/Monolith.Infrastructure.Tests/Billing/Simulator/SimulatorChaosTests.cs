@@ -41,6 +41,13 @@ public sealed class SimulatorChaosTests
 
         var parsed = await sim.WaitForAsync(p => p.Count == CheckoutTypes.Length);
         Assert.Equal(CheckoutTypes.Length, parsed.Select(p => p.EventId).Distinct().Count());
+        // The receiver sees an event just before the dispatcher logs its delivery: wait for the log to catch up.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (sim.Dispatcher.RecentDeliveries.Count(d => d.Delivered) < CheckoutTypes.Length && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
         var deliveries = sim.Dispatcher.RecentDeliveries;
         Assert.Equal(3, deliveries.Count(d => !d.Delivered));
         Assert.All(deliveries.Where(d => !d.Delivered), d => Assert.Contains(deliveries, ok => ok.Delivered && ok.EventId == d.EventId && ok.Attempt > d.Attempt));
