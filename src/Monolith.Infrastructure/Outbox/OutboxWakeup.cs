@@ -1,8 +1,7 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Monolith.Application.Common.Outbox;
+using Monolith.Infrastructure.Persistence;
 
 namespace Monolith.Infrastructure.Outbox;
 
@@ -28,80 +27,24 @@ internal sealed class OutboxWakeup
 /// Wakes the dispatcher as soon as a save that wrote outbox rows COMMITS on this instance (a rolled-back one wakes
 /// nothing). Polling is only the fallback.
 /// </summary>
-internal sealed class OutboxCommitSignal(OutboxWakeup wakeup) : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class OutboxCommitSignal(OutboxWakeup wakeup) : AfterCommitInterceptor<StrongBox<bool>>
 {
-    private readonly ConditionalWeakTable<DbContext, StrongBox<bool>> _pending = [];
-
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    protected override void Collect(DbContext context, StrongBox<bool> wroteOutbox)
     {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Collect(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        FlushIfCommitted(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        FlushIfCommitted(eventData.Context);
-        return result;
-    }
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Flush(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Discard(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData.Context);
-
-    private void Collect(DbContext? context)
-    {
-        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+        if (context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
         {
-            _pending.GetOrCreateValue(context).Value = true;
+            wroteOutbox.Value = true;
         }
     }
 
-    private void FlushIfCommitted(DbContext? context)
+    protected override void AfterCommit(StrongBox<bool> wroteOutbox)
     {
-        if (context?.Database.CurrentTransaction is null)
+        if (wroteOutbox.Value)
         {
-            Flush(context);
-        }
-    }
-
-    private void Flush(DbContext? context)
-    {
-        if (context is not null && _pending.TryGetValue(context, out var pending) && pending.Value)
-        {
-            pending.Value = false;
+            wroteOutbox.Value = false;
             wakeup.Messages.Pulse();
         }
     }
 
-    private void Discard(DbContext? context)
-    {
-        if (context is not null && _pending.TryGetValue(context, out var pending))
-        {
-            pending.Value = false;
-        }
-    }
+    protected override void Reset(StrongBox<bool> wroteOutbox) => wroteOutbox.Value = false;
 }

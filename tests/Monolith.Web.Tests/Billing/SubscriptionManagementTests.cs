@@ -71,7 +71,7 @@ public sealed class SubscriptionManagementTests : IAsyncLifetime
             Assert.Equal("pro", subscription.GetProperty("planId").GetString());
             Assert.Equal(1, subscription.GetProperty("quantity").GetInt32());
             Assert.False(await IsAllowedAsync(client, "sso"));
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 

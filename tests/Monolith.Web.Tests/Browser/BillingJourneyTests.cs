@@ -82,7 +82,7 @@ public sealed class BillingJourneyTests(BrowserFixture browser) : IClassFixture<
                 return count;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 }

@@ -1,12 +1,10 @@
-using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Monolith.Application.Billing.Entitlements;
 using Monolith.Domain.Billing.Accounts;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Billing.Usage;
+using Monolith.Infrastructure.Persistence;
 
 namespace Monolith.Infrastructure.Billing.Entitlements;
 
@@ -15,58 +13,10 @@ namespace Monolith.Infrastructure.Billing.Entitlements;
 /// back change must not be visible) and not later (a revoked grant must never be served after its commit). Other
 /// instances learn of changes through the outbox.
 /// </summary>
-internal sealed class EntitlementCacheInvalidator(EntitlementCache cache) : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class EntitlementCacheInvalidator(EntitlementCache cache) : AfterCommitInterceptor<HashSet<Guid>>
 {
-    private readonly ConditionalWeakTable<DbContext, HashSet<Guid>> _pending = [];
-
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    protected override void Collect(DbContext context, HashSet<Guid> touched)
     {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Collect(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        FlushIfCommitted(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        FlushIfCommitted(eventData.Context);
-        return result;
-    }
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Flush(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Discard(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData.Context);
-
-    private void Collect(DbContext? context)
-    {
-        if (context is null)
-        {
-            return;
-        }
-
-        var touched = _pending.GetOrCreateValue(context);
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached)
@@ -91,21 +41,8 @@ internal sealed class EntitlementCacheInvalidator(EntitlementCache cache) : ISav
         }
     }
 
-    private void FlushIfCommitted(DbContext? context)
+    protected override void AfterCommit(HashSet<Guid> touched)
     {
-        if (context?.Database.CurrentTransaction is null)
-        {
-            Flush(context);
-        }
-    }
-
-    private void Flush(DbContext? context)
-    {
-        if (context is null || !_pending.TryGetValue(context, out var touched))
-        {
-            return;
-        }
-
         foreach (var id in touched)
         {
             cache.Invalidate(id);
@@ -114,11 +51,5 @@ internal sealed class EntitlementCacheInvalidator(EntitlementCache cache) : ISav
         touched.Clear();
     }
 
-    private void Discard(DbContext? context)
-    {
-        if (context is not null && _pending.TryGetValue(context, out var touched))
-        {
-            touched.Clear();
-        }
-    }
+    protected override void Reset(HashSet<Guid> touched) => touched.Clear();
 }
