@@ -31,7 +31,7 @@ internal static class Cli
             return 0;
         });
 
-        var doctor = new Command("doctor", "Check configuration, database reachability and migrations; exit 1 listing any problem.");
+        var doctor = new Command("doctor", "Check configuration, database, migrations and the payment provider (reachable; catalogue prices known and matching); exit 1 listing any problem.");
         doctor.SetAction(async (_, ct) => await DoctorAsync(services, ct));
 
         var provider = new Option<DatabaseProvider>("--provider") { Description = "Sqlite or Postgres", DefaultValueFactory = _ => DatabaseProvider.Postgres };
@@ -92,6 +92,25 @@ internal static class Cli
             {
                 problems.Add($"The {database.ProviderKind} database cannot be reached with the configured connection string.");
             }
+        }
+
+        try
+        {
+            foreach (var finding in await scope.ServiceProvider.GetRequiredService<Infrastructure.Billing.Payments.IPaymentsDoctor>().CheckAsync(cancellationToken))
+            {
+                if (finding.Ok)
+                {
+                    Console.WriteLine($"ok   {finding.Message}");
+                }
+                else
+                {
+                    problems.Add(finding.Message);
+                }
+            }
+        }
+        catch (Exception ex) when (StartupTasks.ConfigurationFailures(ex) is { Count: > 0 } failures)
+        {
+            problems.AddRange(failures);
         }
 
         foreach (var problem in problems)

@@ -23,6 +23,7 @@ public sealed class CliTests
             Assert.Contains("Applied: V0001__initial", migrate.Output, StringComparison.Ordinal);
             Assert.Equal(0, after.ExitCode);
             Assert.Contains("doctor: all checks passed", after.Output, StringComparison.Ordinal);
+            Assert.Contains("ok   payments: in-memory simulator", after.Output, StringComparison.Ordinal);
         }
         finally
         {

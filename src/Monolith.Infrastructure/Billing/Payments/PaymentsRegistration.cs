@@ -23,6 +23,10 @@ public static class PaymentsRegistration
             ? ActivatorUtilities.CreateInstance<InMemoryPaymentsProvider>(sp)
             : ActivatorUtilities.CreateInstance<StripePaymentsPort>(sp, sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Stripe));
 
+        services.AddSingleton<IPaymentsDoctor>(sp => sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
+            ? ActivatorUtilities.CreateInstance<InMemoryPaymentsDoctor>(sp)
+            : ActivatorUtilities.CreateInstance<StripePaymentsDoctor>(sp));
+
         services.AddTransient<StripeResilienceHandler>(sp => ActivatorUtilities.CreateInstance<StripeResilienceHandler>(
             sp, sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Stripe));
         services.AddHttpClient(StripeClient.HttpClientName, (sp, client) =>

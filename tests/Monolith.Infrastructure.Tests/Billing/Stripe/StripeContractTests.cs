@@ -37,6 +37,7 @@ public sealed class StripeContractTests
                 new CreateCheckoutRequest(Account, "cus_1", CheckoutMode.Payment, "price_1", 1, null, success, cancel), "k"),
             ["portal"] = StripeRequests.CreatePortalSession("cus_1", cancel),
             ["retrieve subscription"] = StripeRequests.RetrieveSubscription("sub_1"),
+            ["retrieve price"] = StripeRequests.RetrievePrice("price_1"),
             ["cancel at period end"] = StripeRequests.SetCancelAtPeriodEnd("sub_1", true, "k"),
             ["resume"] = StripeRequests.SetCancelAtPeriodEnd("sub_1", false, "k"),
             ["change always_invoice"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 3, ProrationMode.AlwaysInvoice), "si_1", "k"),
@@ -110,7 +111,7 @@ public sealed class StripeContractTests
     [Fact]
     public void Contract_CoversEveryRequestAndParameter()
     {
-        Assert.Equal(17, AllRequests().Count);
+        Assert.Equal(18, AllRequests().Count);
         Assert.Equal(57, Parameters().Count);
         Assert.Single(NewerThanSpec);
     }

@@ -75,6 +75,9 @@ internal static class StripeRequests
         return new StripeRequest(HttpMethod.Post, "/v1/billing_portal/sessions", "/v1/billing_portal/sessions", form.Items, null);
     }
 
+    public static StripeRequest RetrievePrice(string priceId) =>
+        new(HttpMethod.Get, $"/v1/prices/{Escape(priceId)}", "/v1/prices/{price}", [], null);
+
     public static StripeRequest RetrieveSubscription(string subscriptionId) =>
         new(HttpMethod.Get, $"/v1/subscriptions/{Escape(subscriptionId)}", "/v1/subscriptions/{subscription_exposed_id}", [], null);
 
