@@ -46,6 +46,7 @@ internal sealed partial class OutboxBackgroundService(
 
     private async Task LoopAsync(string role, AsyncSignal signal, Func<CancellationToken, Task<bool>> round, CancellationToken ct)
     {
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             var wake = signal.Next;
@@ -53,6 +54,7 @@ internal sealed partial class OutboxBackgroundService(
             try
             {
                 busy = await round(ct);
+                failures = 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -60,8 +62,16 @@ internal sealed partial class OutboxBackgroundService(
             }
             catch (Exception ex)
             {
+                // A failed round (e.g. a transient lock on SQLite) is retried soon: the wake-up it was answering has
+                // been used, so waiting for the next one (or the poll) could leave committed work idle.
+                failures++;
                 LogRoundFailed(logger, ex, role);
-                busy = false;
+                if (!await DelayAsync(RetryDelay(failures), ct))
+                {
+                    return;
+                }
+
+                continue;
             }
 
             if (!busy)
@@ -82,6 +92,23 @@ internal sealed partial class OutboxBackgroundService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox {Role} round failed; retrying after the poll interval.")]
+    /// <summary>50 ms, 100 ms, 200 ms … doubling per consecutive failure, never longer than the poll interval.</summary>
+    private TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(options.Value.PollInterval.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(failures - 1, 10))));
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, clock, ct);
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox {Role} round failed; retrying shortly.")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception, string role);
 }

@@ -251,7 +251,15 @@ internal sealed partial class OutboxEngine(
         else
         {
             LogRetry(logger, delivery.Id, delivery.MessageId, delivery.Handler, delivery.Attempts, next);
+            // Wake the workers when the retry falls due, instead of leaving it to the next poll.
+            _ = PulseDeliveriesAtAsync(next - now);
         }
+    }
+
+    private async Task PulseDeliveriesAtAsync(TimeSpan delay)
+    {
+        await Task.Delay(delay, clock, CancellationToken.None);
+        wakeup.Deliveries.Pulse();
     }
 
     private static object Time(bool postgres, DateTimeOffset value) => postgres ? value.ToUniversalTime() : value.UtcTicks;

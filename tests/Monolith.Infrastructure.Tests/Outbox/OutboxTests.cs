@@ -223,6 +223,36 @@ public abstract class OutboxTests<TDatabase>(TDatabase database) : IClassFixture
             await worker.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task Workers_RetryAFailedDeliveryWhenItFallsDue_WithoutWaitingForThePoll()
+    {
+        var log = new ProbeLog { FlakyFailures = 1 };
+        await using var host = OutboxTestHost.Create(Database, log, new()
+        {
+            ["Outbox:PollInterval"] = "00:01:00",
+            ["Outbox:BackoffBase"] = "00:00:00.500",
+            ["Outbox:BackoffCap"] = "00:00:01",
+        });
+        var worker = host.Services.GetServices<IHostedService>().OfType<OutboxBackgroundService>().Single();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await OutboxTestHost.WaitUntilAsync(() => Task.FromResult(worker.ExecuteTask is not null), TimeSpan.FromSeconds(5), "the worker to start");
+            var ids = await host.AddProbesAsync(1);
+
+            // The flaky handler fails once (backoff 250–500 ms, so not yet due when the worker looks again at once);
+            // only a wake-up at the due time retries it before the one-minute poll.
+            await OutboxTestHost.WaitUntilAsync(
+                async () => (await host.DeliveriesAsync(ids)) is { Count: 2 } d && d.All(x => x.State == OutboxDeliveryState.Succeeded),
+                TimeSpan.FromSeconds(15), "the failed delivery to be retried when due");
+            Assert.Equal(2, (await host.DeliveriesAsync(ids)).Single(d => d.Handler == FlakyProbeHandler.HandlerName).Attempts);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
 }
 
 public sealed class PostgresOutboxTests(PostgresTestDatabase database) : OutboxTests<PostgresTestDatabase>(database);
