@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Monolith.TestSupport;
 
 namespace Monolith.Web.Tests.Common;
@@ -40,22 +39,10 @@ public sealed class CliTests
         Assert.Contains("cannot be reached", result.Output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, string connectionString)
-    {
-        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "Monolith.Web.dll")}\" {command}")
+    private static Task<(int ExitCode, string Output)> RunAsync(string command, string connectionString) =>
+        AppProcess.RunAsync(command, new Dictionary<string, string>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = "Postgres";
-        start.Environment["ConnectionStrings__Postgres"] = connectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = connectionString,
+        });
 }

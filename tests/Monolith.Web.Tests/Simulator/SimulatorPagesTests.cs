@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Monolith.Application.Billing.Payments;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.InMemory;
+using Monolith.TestSupport;
 using Monolith.Web.Tests.Common;
 
 namespace Monolith.Web.Tests.Simulator;
@@ -131,51 +131,28 @@ public sealed class SimulatorPagesTests(WebHostFixture host) : IClassFixture<Web
     [Fact]
     public async Task Start_WithUnknownPaymentsProvider_ExitsNamingTheSetting()
     {
-        var web = Path.Combine(AppContext.BaseDirectory, "Monolith.Web.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{web}\" --urls http://127.0.0.1:0")
+        var (exitCode, output) = await AppProcess.RunAsync("--urls http://127.0.0.1:0", new Dictionary<string, string>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"cfg-{Guid.NewGuid():N}.db")}";
-        start.Environment["Payments__Provider"] = "Paypal";
+            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Sqlite"] = AppProcess.ThrowawaySqlite(),
+            ["Payments__Provider"] = "Paypal",
+        });
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("Payments:Provider", await stderr + await stdout, StringComparison.Ordinal);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Payments:Provider", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Start_WithStripeSelectedWithoutKeys_ExitsNamingTheSettings()
     {
-        var web = Path.Combine(AppContext.BaseDirectory, "Monolith.Web.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{web}\" --urls http://127.0.0.1:0")
+        var (exitCode, output) = await AppProcess.RunAsync("--urls http://127.0.0.1:0", new Dictionary<string, string>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"cfg-{Guid.NewGuid():N}.db")}";
-        start.Environment["Payments__Provider"] = "Stripe";
+            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Sqlite"] = AppProcess.ThrowawaySqlite(),
+            ["Payments__Provider"] = "Stripe",
+        });
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        var output = await stderr + await stdout;
+        Assert.Equal(2, exitCode);
         Assert.Contains("Payments:Stripe:SecretKey", output, StringComparison.Ordinal);
         Assert.Contains("Payments:Stripe:WebhookSecrets", output, StringComparison.Ordinal);
     }
