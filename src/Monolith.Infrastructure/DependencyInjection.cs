@@ -14,6 +14,7 @@ using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
+using Monolith.Infrastructure.Observability;
 using Monolith.Infrastructure.Outbox;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -39,6 +40,7 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(Application.Billing.Checkout.CheckoutOptions.Section))
             .Validate(o => o.TrialDays is >= 0 and <= 365, "Billing:Checkout:TrialDays (env Billing__Checkout__TrialDays) must be between 0 and 365.")
             .ValidateOnStart();
+        services.AddObservability(configuration);
         services.AddPayments(configuration);
         services.AddOutbox(configuration);
 

@@ -10,7 +10,7 @@ namespace Monolith.Infrastructure.Outbox;
 /// A failing round (database down) is logged and retried after the poll interval; it never stops the host.
 /// </summary>
 internal sealed partial class OutboxBackgroundService(
-    OutboxEngine engine, OutboxWakeup wakeup, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxBackgroundService> logger)
+    OutboxEngine engine, OutboxWakeup wakeup, OutboxHeartbeat heartbeat, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxBackgroundService> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,6 +55,7 @@ internal sealed partial class OutboxBackgroundService(
             {
                 busy = await round(ct);
                 failures = 0;
+                heartbeat.Beat(clock.GetUtcNow());
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Common.Outbox;
+using Monolith.Application.Common.Telemetry;
 using Monolith.Domain.Common;
 using Monolith.Infrastructure.Persistence;
 
@@ -19,6 +21,7 @@ internal sealed partial class OutboxEngine(
     OutboxWakeup wakeup,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
+    MonolithMetrics metrics,
     ILogger<OutboxEngine> logger)
 {
     private const string Claimable =
@@ -124,6 +127,10 @@ internal sealed partial class OutboxEngine(
     public async Task ProcessAsync(OutboxDelivery delivery, CancellationToken ct)
     {
         string error;
+        using var activity = MonolithTelemetry.Activities.StartActivity("outbox.deliver");
+        activity?.SetTag("handler", delivery.Handler);
+        activity?.SetTag("event_type", delivery.EventType);
+        activity?.SetTag("attempt", delivery.Attempts);
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -138,12 +145,14 @@ internal sealed partial class OutboxEngine(
                 }
                 else
                 {
+                    metrics.DeliveryStarted(delivery.Handler, clock.GetUtcNow() - message.OccurredAt);
                     var domainEvent = JsonSerializer.Deserialize(message.Payload, binding.EventType, OutboxJson.Options)
                         ?? throw new JsonException("The payload is null.");
                     var context = new OutboxContext(delivery.MessageId, delivery.Id, delivery.Handler, delivery.Attempts, message.OccurredAt);
                     var failure = await RunInTransactionAsync(db, scope.ServiceProvider, binding, domainEvent, context, ct);
                     if (failure is null)
                     {
+                        metrics.DeliverySucceeded(delivery.Handler);
                         return;
                     }
 
@@ -166,6 +175,7 @@ internal sealed partial class OutboxEngine(
             }
         }
 
+        activity?.SetStatus(ActivityStatusCode.Error, error.Length > 200 ? error[..200] : error);
         await RecordFailureAsync(delivery, error, ct);
     }
 
@@ -225,6 +235,7 @@ internal sealed partial class OutboxEngine(
     private async Task RecordFailureAsync(OutboxDelivery delivery, string error, CancellationToken ct)
     {
         var dead = delivery.Attempts >= Options.MaxAttempts;
+        metrics.DeliveryFailed(delivery.Handler, dead);
         var now = clock.GetUtcNow();
         var next = dead ? now : now + OutboxBackoff.Delay(delivery.Attempts, Options.BackoffBase, Options.BackoffCap, Random.Shared);
         var truncated = error.Length > OutboxDelivery.LastErrorMaxLength ? error[..OutboxDelivery.LastErrorMaxLength] : error;

@@ -22,6 +22,9 @@ public sealed class OutboxOptions
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>/health/ready turns unhealthy when the oldest due outbox work has waited longer than this.</summary>
+    public TimeSpan ReadyMaxLag { get; set; } = TimeSpan.FromMinutes(5);
+
     public OutboxWorkerOptions Workers { get; set; } = new();
 }
 
@@ -67,6 +70,11 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         if (options.BackoffCap < options.BackoffBase)
         {
             failures.Add("Outbox:BackoffCap (env Outbox__BackoffCap) must be at least Outbox:BackoffBase.");
+        }
+
+        if (options.ReadyMaxLag < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Outbox:ReadyMaxLag (env Outbox__ReadyMaxLag) must be at least 00:00:01.");
         }
 
         if (options.Workers.Concurrency is < 1 or > 64)

@@ -21,7 +21,9 @@ internal static class OutboxRegistration
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<OutboxCommitSignal>());
         services.AddSingleton<OutboxEngine>();
         services.AddScoped<IOutboxOperations, OutboxOperations>();
+        services.AddSingleton<OutboxHeartbeat>();
         services.AddHostedService<OutboxBackgroundService>();
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         return services;
     }
 }

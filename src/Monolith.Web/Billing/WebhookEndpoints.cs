@@ -2,6 +2,7 @@ using System.Text;
 using MediatR;
 using Monolith.Application.Billing.Payments;
 using Monolith.Application.Billing.Webhooks.HandlePaymentWebhook;
+using Monolith.Application.Common.Telemetry;
 using Monolith.Domain.Common;
 using Monolith.Web.Common;
 
@@ -29,7 +30,7 @@ internal static class WebhookEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        string provider, HttpContext http, IEnumerable<IPaymentsPort> ports, IMediator mediator, TimeProvider clock, CancellationToken ct)
+        string provider, HttpContext http, IEnumerable<IPaymentsPort> ports, IMediator mediator, TimeProvider clock, MonolithMetrics metrics, CancellationToken ct)
     {
         var port = ports.FirstOrDefault(p => string.Equals(p.Provider, provider, StringComparison.OrdinalIgnoreCase));
         if (port is null)
@@ -37,9 +38,13 @@ internal static class WebhookEndpoints
             return ResultHttp.Problem(ProviderUnknown, http);
         }
 
+        using var activity = MonolithTelemetry.Activities.StartActivity("webhook.receive");
+        activity?.SetTag("provider", port.Provider);
+        metrics.WebhookReceived(port.Provider);
         var body = await ReadBoundedAsync(http.Request, ct);
         if (body is null)
         {
+            metrics.WebhookRejected(port.Provider, PayloadTooLarge.Code);
             var problem = ResultHttp.ToProblemDetails(PayloadTooLarge, http);
             problem.Status = StatusCodes.Status413PayloadTooLarge;
             return Results.Problem(problem);
@@ -49,10 +54,24 @@ internal static class WebhookEndpoints
         var parsed = port.ParseWebhook(body, headers, clock.GetUtcNow());
         if (parsed.IsFailure)
         {
+            metrics.WebhookRejected(port.Provider, parsed.Error.Code);
             return ResultHttp.Problem(parsed.Error, http);
         }
 
+        activity?.SetTag("event_type", parsed.Value.EventType);
         var result = await mediator.Send(new HandlePaymentWebhookCommand(port.Provider, parsed.Value, Encoding.UTF8.GetString(body)), ct);
+        if (result.IsSuccess)
+        {
+            if (result.Value.Duplicate)
+            {
+                metrics.WebhookDuplicate(port.Provider);
+            }
+            else
+            {
+                metrics.WebhookApplied(port.Provider, result.Value.Status.ToString());
+            }
+        }
+
         return result.ToHttp(http);
     }
 

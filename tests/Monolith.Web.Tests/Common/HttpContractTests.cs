@@ -6,15 +6,27 @@ namespace Monolith.Web.Tests.Common;
 
 public sealed class HttpContractTests(WebHostFixture host) : IClassFixture<WebHostFixture>
 {
-    [Theory]
-    [InlineData("/health/live")]
-    [InlineData("/health/ready")]
-    public async Task Health_Endpoints_AreHealthy(string path)
+    [Fact]
+    public async Task HealthLive_IsHealthy()
     {
-        var response = await host.CreateClient().GetAsync(path);
+        var response = await host.CreateClient().GetAsync("/health/live");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task HealthReady_ReportsDatabaseAndOutbox()
+    {
+        var response = await host.CreateClient().GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        var outbox = report.GetProperty("checks").GetProperty("outbox");
+        Assert.Equal("Healthy", outbox.GetProperty("status").GetString());
+        Assert.True(outbox.GetProperty("data").GetProperty("lagSeconds").GetDouble() >= 0);
     }
 
     [Fact]

@@ -19,9 +19,11 @@ public static class PaymentsRegistration
             .Bind(configuration.GetSection(PaymentsOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
-        services.AddSingleton<IPaymentsPort>(sp => sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
-            ? ActivatorUtilities.CreateInstance<InMemoryPaymentsProvider>(sp)
-            : ActivatorUtilities.CreateInstance<StripePaymentsPort>(sp, sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Stripe));
+        services.AddSingleton<IPaymentsPort>(sp => new InstrumentedPaymentsPort(
+            sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
+                ? ActivatorUtilities.CreateInstance<InMemoryPaymentsProvider>(sp)
+                : ActivatorUtilities.CreateInstance<StripePaymentsPort>(sp, sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Stripe),
+            sp.GetRequiredService<Application.Common.Telemetry.MonolithMetrics>()));
 
         services.AddSingleton<IPaymentsDoctor>(sp => sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
             ? ActivatorUtilities.CreateInstance<InMemoryPaymentsDoctor>(sp)
