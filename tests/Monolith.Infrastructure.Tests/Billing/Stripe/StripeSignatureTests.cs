@@ -1,6 +1,7 @@
 using System.Text;
 using Monolith.Application.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
+using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
