@@ -45,7 +45,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly object _gate = new();
-    private readonly ConcurrentQueue<Func<HttpContext, Task>> _faults = new();
+    private readonly List<(string? Path, Func<HttpContext, Task> Answer)> _faults = [];
     private readonly ConcurrentDictionary<string, (int Status, string Body)> _overrides = new();
     private readonly Dictionary<string, (string Request, int Status, string Body)> _idempotent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
@@ -153,9 +153,13 @@ public sealed class FakeStripe : IAsyncDisposable
         ["Billing:Plans:3:Prices:0:ProviderPriceIds:stripe"] = Lifetime,
     };
 
-    /// <summary>The next request is answered with <paramref name="status"/> (and optional headers) and not remembered.</summary>
-    public void FailNext(int status, string? retryAfter = null, string? shouldRetry = null, string body = """{"error":{"type":"api_error","message":"boom"}}""") =>
-        _faults.Enqueue(async context =>
+    /// <summary>
+    /// The next request (to <paramref name="path"/>, when given) is answered with <paramref name="status"/> (and
+    /// optional headers) and not remembered. Faults queue up: each is used once, in order.
+    /// </summary>
+    public void FailNext(
+        int status, string? retryAfter = null, string? shouldRetry = null, string body = """{"error":{"type":"api_error","message":"boom"}}""", string? path = null) =>
+        AddFault(path, async context =>
         {
             context.Response.StatusCode = status;
             if (retryAfter is not null)
@@ -173,8 +177,8 @@ public sealed class FakeStripe : IAsyncDisposable
             await context.Response.WriteAsync(body);
         });
 
-    /// <summary>The next request gets no answer until the client aborts it (its per-attempt timeout).</summary>
-    public void HangNext() => _faults.Enqueue(async context =>
+    /// <summary>The next request (to <paramref name="path"/>, when given) gets no answer until the client aborts it (its per-attempt timeout).</summary>
+    public void HangNext(string? path = null) => AddFault(path, async context =>
     {
         var aborted = new TaskCompletionSource();
         await using (context.RequestAborted.Register(() => aborted.TrySetResult()))
@@ -397,7 +401,7 @@ public sealed class FakeStripe : IAsyncDisposable
         Requests.Enqueue(new FakeStripeRequest(
             method, path, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), form));
 
-        if (_faults.TryDequeue(out var fault))
+        if (TakeFault(path) is { } fault)
         {
             await fault(context);
             return;
@@ -437,6 +441,30 @@ public sealed class FakeStripe : IAsyncDisposable
 
         context.Response.StatusCode = response.Status;
         await context.Response.WriteAsync(response.Body);
+    }
+
+    private void AddFault(string? path, Func<HttpContext, Task> answer)
+    {
+        lock (_faults)
+        {
+            _faults.Add((path, answer));
+        }
+    }
+
+    private Func<HttpContext, Task>? TakeFault(string path)
+    {
+        lock (_faults)
+        {
+            var index = _faults.FindIndex(f => f.Path is null || f.Path == path);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var fault = _faults[index].Answer;
+            _faults.RemoveAt(index);
+            return fault;
+        }
     }
 
     private (int Status, string Body) Route(string method, string path, Form form)
