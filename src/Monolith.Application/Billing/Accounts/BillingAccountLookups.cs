@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Accounts;
@@ -15,6 +17,21 @@ internal static class BillingAccountLookups
             .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
+    /// The id an organisation's billing account is opened with: derived from the organisation (a name-based UUID,
+    /// version 8). A first checkout whose provider call fails rolls the new account back; its retry must name the same
+    /// account, because the provider keys (<c>customer-{account}</c>, <c>checkout-{account}-…</c>) and the metadata sent
+    /// with them derive from it — a new random id would make the provider create a second customer.
+    /// </summary>
+    public static Guid AccountIdFor(Guid organizationId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("monolith:billing-account:" + organizationId.ToString("D")));
+        var bytes = hash.AsSpan(0, 16);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    /// <summary>
     /// The organisation's account, opened (and added to the unit of work) if it has none. Two first requests racing
     /// meet the unique index on organization_id: one commits, the other fails and may retry.
     /// </summary>
@@ -27,7 +44,7 @@ internal static class BillingAccountLookups
             return account;
         }
 
-        var opened = BillingAccount.Open(Guid.NewGuid(), organizationId, now);
+        var opened = BillingAccount.Open(AccountIdFor(organizationId), organizationId, now);
         if (opened.IsSuccess)
         {
             db.BillingAccounts.Add(opened.Value);

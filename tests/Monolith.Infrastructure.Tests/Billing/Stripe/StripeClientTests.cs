@@ -2,6 +2,7 @@ using Monolith.Application.Billing.Payments;
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Common;
+using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
@@ -21,7 +22,7 @@ public sealed class StripeClientTests
 
         Assert.True(result.IsSuccess);
         Assert.Equal("cs_test_fake_1", result.Value.ProviderSessionId);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767312000), result.Value.ExpiresAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds((long)Assert.Single(stripe.Fake.CheckoutSessions())["expires_at"]!), result.Value.ExpiresAt);
         var request = Assert.Single(stripe.Fake.To("POST", "/v1/checkout/sessions"));
         Assert.Equal("Bearer " + StripeHarness.SecretKey, request.Header("Authorization"));
         Assert.Equal("2025-03-31.basil", request.Header("Stripe-Version"));
@@ -46,8 +47,9 @@ public sealed class StripeClientTests
         stripe.Fake.FailNext(429, retryAfter: "0", body: """{"error":{"type":"rate_limit_error"}}""");
         stripe.Fake.FailNext(500);
 
-        var first = await stripe.Port.CreateCheckoutSessionAsync(Checkout(Guid.NewGuid()), "key-retry", default);
-        var replay = await stripe.Port.CreateCheckoutSessionAsync(Checkout(Guid.NewGuid()), "key-retry", default);
+        var account = Guid.NewGuid();
+        var first = await stripe.Port.CreateCheckoutSessionAsync(Checkout(account), "key-retry", default);
+        var replay = await stripe.Port.CreateCheckoutSessionAsync(Checkout(account), "key-retry", default);
 
         Assert.True(first.IsSuccess);
         Assert.Equal(first.Value.ProviderSessionId, replay.Value.ProviderSessionId);
@@ -164,7 +166,8 @@ public sealed class StripeClientTests
         var change = posts[2];
         Assert.Equal((FakeStripe.ItemId, "price_fake_team", "3", "always_invoice"),
             (change["items[0][id]"], change["items[0][price]"], change["items[0][quantity]"], change["proration_behavior"]));
-        Assert.Single(stripe.Fake.To("DELETE", "/v1/subscriptions/" + FakeStripe.SubscriptionId));
+        var delete = Assert.Single(stripe.Fake.To("DELETE", "/v1/subscriptions/" + FakeStripe.SubscriptionId));
+        Assert.Equal("k-cancel-now", delete.Header("Idempotency-Key"));
     }
 
     [Fact]

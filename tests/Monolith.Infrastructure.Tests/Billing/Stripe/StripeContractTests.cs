@@ -3,6 +3,7 @@ using System.Text.Json;
 using Monolith.Application.Billing.Payments;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
+using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
@@ -43,8 +44,12 @@ public sealed class StripeContractTests
             ["change always_invoice"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 3, ProrationMode.AlwaysInvoice), "si_1", "k"),
             ["change create_prorations"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 3, ProrationMode.CreateProrations), "si_1", "k"),
             ["change none"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 1, ProrationMode.None), "si_1", "k"),
-            ["change at period end"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 1, ProrationMode.AlwaysInvoice, true), "si_1", "k"),
-            ["cancel now"] = StripeRequests.CancelSubscription("sub_1"),
+            ["cancel now"] = StripeRequests.CancelSubscription("sub_1", "k"),
+            ["schedule from subscription"] = StripeRequests.CreateScheduleFromSubscription("sub_1", "k"),
+            ["retrieve schedule"] = StripeRequests.RetrieveSchedule("sub_sched_1"),
+            ["schedule change at period end"] = StripeRequests.ScheduleChangeAtPeriodEnd(
+                "sub_sched_1", new SchedulePhase("price_1", 2, DateTimeOffset.FromUnixTimeSeconds(1767225600), DateTimeOffset.FromUnixTimeSeconds(1769904000)), "price_2", 1, "k"),
+            ["release schedule"] = StripeRequests.ReleaseSchedule("sub_sched_1", "k"),
             ["refund payment intent, enum reason"] = StripeRequests.CreateRefund(new RefundRequest("pi_1", 500, "EUR", "duplicate"), "k"),
             ["refund charge, free-text reason"] = StripeRequests.CreateRefund(new RefundRequest("ch_1", 500, "EUR", "goodwill"), "k"),
             ["retrieve checkout session"] = StripeRequests.RetrieveCheckoutSession("cs_1"),
@@ -86,7 +91,8 @@ public sealed class StripeContractTests
 
         Assert.NotNull(operation);
         Assert.Matches("^" + System.Text.RegularExpressions.Regex.Replace(request.SpecPath.Replace("/", "\\/", StringComparison.Ordinal), "\\{[a-z_]+\\}", "[^/]+") + "$", request.Path);
-        Assert.Equal(request.Method == HttpMethod.Post, request.IdempotencyKey is not null || request.SpecPath == "/v1/billing_portal/sessions");
+        // Every mutation carries a key (the portal session is a read-only link: a repeat is harmless).
+        Assert.Equal(request.Method != HttpMethod.Get, request.IdempotencyKey is not null || request.SpecPath == "/v1/billing_portal/sessions");
     }
 
     [Theory]
@@ -111,8 +117,8 @@ public sealed class StripeContractTests
     [Fact]
     public void Contract_CoversEveryRequestAndParameter()
     {
-        Assert.Equal(18, AllRequests().Count);
-        Assert.Equal(57, Parameters().Count);
+        Assert.Equal(21, AllRequests().Count);
+        Assert.Equal(63, Parameters().Count);
         Assert.Single(NewerThanSpec);
     }
 

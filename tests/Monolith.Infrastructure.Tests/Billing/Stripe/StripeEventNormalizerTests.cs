@@ -4,6 +4,7 @@ using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
+using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Monolith.Application.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
+using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
@@ -143,4 +144,23 @@ public sealed class StripeSignatureTests
 
     internal static Dictionary<string, string> Headers(string signature) =>
         new(StringComparer.OrdinalIgnoreCase) { ["stripe-signature"] = signature };
+
+    /// <summary>The test-side signer other suites use must agree with Stripe's own vectors (and so with the verifier).</summary>
+    [Fact]
+    public void TestSupportSigner_ReproducesEveryVectorsSignature()
+    {
+        using var doc = StripeFiles.Load("stripe-signature-vectors.json");
+        var vectors = doc.RootElement.GetProperty("vectors").EnumerateArray().ToList();
+        Assert.NotEmpty(vectors);
+        foreach (var vector in vectors)
+        {
+            var payload = Encoding.UTF8.GetBytes(vector.GetProperty("payload").GetString()!);
+            var secret = vector.GetProperty("secret").GetString()!;
+            var timestamp = vector.GetProperty("timestamp").GetInt64();
+
+            Assert.Equal(vector.GetProperty("v1_hex").GetString(), StripeWebhookSigner.Signature(payload, secret, timestamp));
+            var header = StripeWebhookSigner.Header(payload, DateTimeOffset.FromUnixTimeSeconds(timestamp), "whsec_other_secret_0123456789", secret);
+            Assert.True(StripeSignature.Verify(payload, header, [secret], DateTimeOffset.FromUnixTimeSeconds(timestamp), Tolerance));
+        }
+    }
 }

@@ -12,7 +12,7 @@ namespace Monolith.Infrastructure.Billing.Payments.Stripe;
 /// <summary>
 /// The project's own small Stripe REST client (Stripe.net is not available here): form-encoded requests, JSON
 /// responses, <c>Stripe-Version</c> pinned, the secret key as Bearer token (never logged), <c>Idempotency-Key</c> on
-/// every POST. Retries live in <see cref="StripeResilienceHandler"/>; here Stripe's answers become port errors.
+/// every mutating call (POST and DELETE). Retries live in <see cref="StripeResilienceHandler"/>; here Stripe's answers become port errors.
 /// </summary>
 internal sealed class StripeClient(HttpClient http, ILogger<StripeClient> logger)
 {
@@ -33,7 +33,7 @@ internal sealed class StripeClient(HttpClient http, ILogger<StripeClient> logger
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
         }
 
-        if (request.IdempotencyKey is { } key && request.Method == HttpMethod.Post)
+        if (request.IdempotencyKey is { } key && request.Method != HttpMethod.Get)
         {
             message.Headers.Add("Idempotency-Key", key);
         }

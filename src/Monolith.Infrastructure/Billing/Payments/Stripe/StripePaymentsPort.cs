@@ -16,6 +16,10 @@ namespace Monolith.Infrastructure.Billing.Payments.Stripe;
 internal sealed class StripePaymentsPort(
     IHttpClientFactory httpClients, IServiceProvider services, StripePaymentsOptions options, PlanCatalog catalog, TimeProvider clock) : IPaymentsPort
 {
+    /// <summary>A period-end change of a subscription that ends at its period end would never take effect.</summary>
+    public static readonly Error CancelScheduled = Error.Rule(
+        "billing.subscription.cancel_scheduled", "The subscription ends at the end of its period; resume it before changing the plan.");
+
     private readonly StripeEventNormalizer _normalizer = new(catalog);
 
     public string Provider => BillingProvider.Stripe;
@@ -55,11 +59,37 @@ internal sealed class StripePaymentsPort(
 
     public async Task<Result> CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var request = atPeriodEnd
-            ? StripeRequests.SetCancelAtPeriodEnd(providerSubscriptionId, true, idempotencyKey)
-            : StripeRequests.CancelSubscription(providerSubscriptionId);
-        var response = await Client().SendAsync(request, cancellationToken);
-        return response.IsFailure ? response.Error : Result.Success();
+        var client = Client();
+        if (!atPeriodEnd)
+        {
+            var deleted = await client.SendAsync(StripeRequests.CancelSubscription(providerSubscriptionId, idempotencyKey), cancellationToken);
+            if (deleted.IsSuccess || deleted.Error!.Code is not ("billing.provider.invalid_request" or "billing.provider.object_not_found"))
+            {
+                return deleted.IsFailure ? deleted.Error! : Result.Success();
+            }
+
+            // Stripe does not replay DELETEs by key: when an earlier attempt canceled it and its answer was lost, the
+            // retry is refused. What counts is the state: a subscription that is canceled is what was asked for.
+            var state = await client.SendAsync(StripeRequests.RetrieveSubscription(providerSubscriptionId), cancellationToken);
+            return state.IsSuccess && state.Value.Str("status") == "canceled" ? Result.Success() : deleted.Error!;
+        }
+
+        // A subscription run by a schedule refuses cancel_at_period_end: release the schedule first (a pending
+        // period-end change is dropped, the subscription ends at the period end anyway).
+        var current = await client.SendAsync(StripeRequests.RetrieveSubscription(providerSubscriptionId), cancellationToken);
+        if (current.IsFailure)
+        {
+            return current.Error!;
+        }
+
+        var released = await ReleaseScheduleAsync(client, current.Value, idempotencyKey, cancellationToken);
+        if (released.IsFailure)
+        {
+            return released;
+        }
+
+        var response = await client.SendAsync(StripeRequests.SetCancelAtPeriodEnd(providerSubscriptionId, true, idempotencyKey), cancellationToken);
+        return response.IsFailure ? response.Error! : Result.Success();
     }
 
     public async Task<Result> ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken)
@@ -68,6 +98,12 @@ internal sealed class StripePaymentsPort(
         return response.IsFailure ? response.Error : Result.Success();
     }
 
+    /// <summary>
+    /// Now (upgrades): the item's price/quantity is swapped with the requested proration, after releasing any schedule
+    /// (a newer decision replaces a pending period-end change). At period end (downgrades): a subscription schedule
+    /// keeps the current phase until the period ends and then switches; an existing schedule is rewritten, so the last
+    /// requested change wins. Every step has its own key derived from <paramref name="idempotencyKey"/>.
+    /// </summary>
     public async Task<Result> ChangeSubscriptionAsync(ChangeSubscriptionRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -78,13 +114,49 @@ internal sealed class StripePaymentsPort(
             return current.Error;
         }
 
-        if (current.Value.Str("items.data.0.id") is not { } itemId)
+        var subscription = current.Value;
+        if (subscription.Str("items.data.0.id") is not { } itemId)
         {
             return PaymentsErrors.ProviderUnavailable;
         }
 
-        var response = await client.SendAsync(StripeRequests.ChangeSubscription(request, itemId, idempotencyKey), cancellationToken);
-        return response.IsFailure ? response.Error : Result.Success();
+        if (!request.AtPeriodEnd)
+        {
+            var released = await ReleaseScheduleAsync(client, subscription, idempotencyKey, cancellationToken);
+            if (released.IsFailure)
+            {
+                return released;
+            }
+
+            var response = await client.SendAsync(StripeRequests.ChangeSubscription(request, itemId, idempotencyKey), cancellationToken);
+            return response.IsFailure ? response.Error : Result.Success();
+        }
+
+        if (subscription.Bool("cancel_at_period_end") == true)
+        {
+            return CancelScheduled;
+        }
+
+        var schedule = subscription.Ref("schedule") is { } scheduleId
+            ? await client.SendAsync(StripeRequests.RetrieveSchedule(scheduleId), cancellationToken)
+            : await client.SendAsync(StripeRequests.CreateScheduleFromSubscription(request.ProviderSubscriptionId, idempotencyKey + "-schedule"), cancellationToken);
+        if (schedule.IsFailure)
+        {
+            return schedule.Error;
+        }
+
+        var item = subscription.Get("items.data.0")!.Value;
+        var start = schedule.Value.Time("current_phase.start_date") ?? schedule.Value.Time("phases.0.start_date");
+        var end = schedule.Value.Time("current_phase.end_date") ?? schedule.Value.Time("phases.0.end_date");
+        if (schedule.Value.Str("id") is not { } id || item.Ref("price") is not { } priceId || start is null || end is null)
+        {
+            return PaymentsErrors.ProviderUnavailable;
+        }
+
+        var phase = new SchedulePhase(priceId, (int)(item.Long("quantity") ?? 1), start.Value, end.Value);
+        var updated = await client.SendAsync(
+            StripeRequests.ScheduleChangeAtPeriodEnd(id, phase, request.ProviderPriceId, request.Quantity, idempotencyKey + "-phases"), cancellationToken);
+        return updated.IsFailure ? updated.Error : Result.Success();
     }
 
     public async Task<Result<ProviderRefund>> RefundPaymentAsync(RefundRequest request, string idempotencyKey, CancellationToken cancellationToken)
@@ -171,6 +243,17 @@ internal sealed class StripePaymentsPort(
             _ => null,
         },
     };
+
+    private static async Task<Result> ReleaseScheduleAsync(StripeClient client, JsonElement subscription, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (subscription.Ref("schedule") is not { } scheduleId)
+        {
+            return Result.Success();
+        }
+
+        var released = await client.SendAsync(StripeRequests.ReleaseSchedule(scheduleId, idempotencyKey + "-release"), cancellationToken);
+        return released.IsFailure ? released.Error! : Result.Success();
+    }
 
     private StripeClient Client() => ActivatorUtilities.CreateInstance<StripeClient>(services, httpClients.CreateClient(StripeClient.HttpClientName));
 

@@ -11,6 +11,9 @@ namespace Monolith.Infrastructure.Billing.Payments.Stripe;
 internal sealed record StripeRequest(
     HttpMethod Method, string Path, string SpecPath, IReadOnlyList<KeyValuePair<string, string>> Parameters, string? IdempotencyKey);
 
+/// <summary>The current phase of a subscription schedule: what is billed now, and until when.</summary>
+internal sealed record SchedulePhase(string PriceId, int Quantity, DateTimeOffset Start, DateTimeOffset End);
+
 /// <summary>Every request the adapter can send, built from the port's provider-neutral inputs.</summary>
 internal static class StripeRequests
 {
@@ -88,24 +91,55 @@ internal static class StripeRequests
         return new StripeRequest(HttpMethod.Post, $"/v1/subscriptions/{Escape(subscriptionId)}", "/v1/subscriptions/{subscription_exposed_id}", form.Items, idempotencyKey);
     }
 
-    /// <summary>Swap the price/quantity of the subscription's (single) item.</summary>
+    /// <summary>Swap the price/quantity of the subscription's (single) item now (period-end changes use a schedule).</summary>
     public static StripeRequest ChangeSubscription(ChangeSubscriptionRequest request, string itemId, string idempotencyKey)
     {
         var form = new Form();
         form.Add("items[0][id]", itemId);
         form.Add("items[0][price]", request.ProviderPriceId);
         form.Add("items[0][quantity]", Num(request.Quantity));
-        form.Add("proration_behavior", request.AtPeriodEnd ? "none" : request.Proration switch
-        {
-            ProrationMode.AlwaysInvoice => "always_invoice",
-            ProrationMode.CreateProrations => "create_prorations",
-            _ => "none",
-        });
+        form.Add("proration_behavior", Proration(request.Proration));
         return new StripeRequest(HttpMethod.Post, $"/v1/subscriptions/{Escape(request.ProviderSubscriptionId)}", "/v1/subscriptions/{subscription_exposed_id}", form.Items, idempotencyKey);
     }
 
-    public static StripeRequest CancelSubscription(string subscriptionId) =>
-        new(HttpMethod.Delete, $"/v1/subscriptions/{Escape(subscriptionId)}", "/v1/subscriptions/{subscription_exposed_id}", [], null);
+    /// <summary>Cancel now. Stripe ignores keys on DELETE (it is idempotent by definition); we send one anyway, like every mutation.</summary>
+    public static StripeRequest CancelSubscription(string subscriptionId, string idempotencyKey) =>
+        new(HttpMethod.Delete, $"/v1/subscriptions/{Escape(subscriptionId)}", "/v1/subscriptions/{subscription_exposed_id}", [], idempotencyKey);
+
+    /// <summary>A schedule that takes over the subscription as it is: one phase, the current period.</summary>
+    public static StripeRequest CreateScheduleFromSubscription(string subscriptionId, string idempotencyKey)
+    {
+        var form = new Form();
+        form.Add("from_subscription", subscriptionId);
+        return new StripeRequest(HttpMethod.Post, "/v1/subscription_schedules", "/v1/subscription_schedules", form.Items, idempotencyKey);
+    }
+
+    public static StripeRequest RetrieveSchedule(string scheduleId) =>
+        new(HttpMethod.Get, $"/v1/subscription_schedules/{Escape(scheduleId)}", "/v1/subscription_schedules/{schedule}", [], null);
+
+    /// <summary>
+    /// Two phases: the current one unchanged until its end, then the new price/quantity (one billing interval, no
+    /// proration); then the schedule releases the subscription, which goes on renewing at the new price.
+    /// </summary>
+    public static StripeRequest ScheduleChangeAtPeriodEnd(string scheduleId, SchedulePhase current, string newPriceId, int newQuantity, string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var form = new Form();
+        form.Add("end_behavior", "release");
+        form.Add("phases[0][items][0][price]", current.PriceId);
+        form.Add("phases[0][items][0][quantity]", Num(current.Quantity));
+        form.Add("phases[0][start_date]", Num(current.Start.ToUnixTimeSeconds()));
+        form.Add("phases[0][end_date]", Num(current.End.ToUnixTimeSeconds()));
+        form.Add("phases[0][proration_behavior]", "none");
+        form.Add("phases[1][items][0][price]", newPriceId);
+        form.Add("phases[1][items][0][quantity]", Num(newQuantity));
+        form.Add("phases[1][proration_behavior]", "none");
+        return new StripeRequest(HttpMethod.Post, $"/v1/subscription_schedules/{Escape(scheduleId)}", "/v1/subscription_schedules/{schedule}", form.Items, idempotencyKey);
+    }
+
+    /// <summary>Detach the schedule (dropping its future phases); the subscription keeps its current state.</summary>
+    public static StripeRequest ReleaseSchedule(string scheduleId, string idempotencyKey) =>
+        new(HttpMethod.Post, $"/v1/subscription_schedules/{Escape(scheduleId)}/release", "/v1/subscription_schedules/{schedule}/release", [], idempotencyKey);
 
     public static StripeRequest CreateRefund(RefundRequest request, string idempotencyKey)
     {
@@ -162,6 +196,13 @@ internal static class StripeRequests
     /// <summary>application/x-www-form-urlencoded body of the parameters.</summary>
     public static string Encode(IEnumerable<KeyValuePair<string, string>> parameters) =>
         string.Join('&', parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+
+    private static string Proration(ProrationMode mode) => mode switch
+    {
+        ProrationMode.AlwaysInvoice => "always_invoice",
+        ProrationMode.CreateProrations => "create_prorations",
+        _ => "none",
+    };
 
     private static string Escape(string id) => Uri.EscapeDataString(id);
 
