@@ -139,6 +139,7 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
         ["GET /openapi/{documentName}.json"] = "the API description holds no data",
         ["POST /webhooks/{provider}"] = "providers cannot sign in: the signature is the credential",
         ["PAGE /"] = "home: the sign-up pitch, or the caller's organisations when signed in",
+        ["PAGE /Index"] = "the same home page under its file name",
         ["PAGE /pricing"] = "public prices; its checkout POST challenges an anonymous caller",
         ["PAGE /billing/canceled"] = "static 'nothing was charged' text",
         ["PAGE /error"] = "the generic error page",
@@ -180,8 +181,9 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
                 var response = await client.SendAsync(request);
                 if (route.IsPage)
                 {
-                    if (response.StatusCode != HttpStatusCode.Redirect ||
-                        !response.Headers.Location!.OriginalString.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase))
+                    var location = response.Headers.Location;
+                    var target = location is null ? "" : location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString;
+                    if (response.StatusCode != HttpStatusCode.Redirect || !target.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase))
                     {
                         failures.Add($"{description}: {(int)response.StatusCode} {response.Headers.Location}");
                     }
