@@ -55,25 +55,6 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
     };
 
     [Fact]
-    public async Task AnyRoute_Anonymous_Is401ProblemWithCode()
-    {
-        var client = host.CreateClient();
-        var failures = new List<string>();
-
-        foreach (var route in Routes())
-        {
-            var response = await client.SendAsync(route.Request(organizationId: null));
-            var code = await ProblemCodeAsync(response);
-            if (response.StatusCode != HttpStatusCode.Unauthorized || code is null)
-            {
-                failures.Add($"{route}: {(int)response.StatusCode} code={code ?? "<none>"}");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
-    }
-
-    [Fact]
     public async Task AnyOrganizationRoute_AsAStrangerNamingAnotherOrganization_Is404WithoutItsData()
     {
         var a = await OwnerWithNamedOrganizationAsync();
@@ -215,7 +196,8 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
         var success = await stranger.Client.GetAsync($"/billing/success?session_id={Uri.EscapeDataString(sessionId)}");
         var html = await success.Content.ReadAsStringAsync();
         Assert.Contains("We could not find that checkout", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("Pro", html.Replace("Monolith", "", StringComparison.Ordinal).Split("<main")[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"confirming\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"confirmed\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain(a.Email, html, StringComparison.OrdinalIgnoreCase);
 
         var handlers = typeof(Monolith.Web.Pages.Billing.BillingModel).GetMethods()
