@@ -171,7 +171,7 @@ public sealed partial class LogScanTests : IAsyncLifetime
 
         // A configuration error names the setting, never its neighbours' values.
         environment.Remove("Payments__Stripe__WebhookSecrets__0");
-        var misconfigured = await AppProcess.RunAsync("", environment);
+        var misconfigured = await AppProcess.RunAsync("--urls http://127.0.0.1:0", environment);
         Assert.Equal(2, misconfigured.ExitCode);
         Assert.Contains("WebhookSecrets", misconfigured.Output, StringComparison.Ordinal);
         return doctor.Output + Environment.NewLine + misconfigured.Output;

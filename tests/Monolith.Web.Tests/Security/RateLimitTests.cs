@@ -104,6 +104,20 @@ public sealed class RateLimitTests(RateLimitedHostFixture host) : IClassFixture<
         Assert.Contains("RateLimits:Checkout:PermitLimit", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_WithAZeroCheckoutLimit_ExitsNamingTheSetting()
+    {
+        var (exitCode, output) = await AppProcess.RunAsync("--urls http://127.0.0.1:0", new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Sqlite"] = AppProcess.ThrowawaySqlite(),
+            ["RateLimits__Checkout__PermitLimit"] = "0",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("RateLimits:Checkout:PermitLimit", output, StringComparison.Ordinal);
+    }
+
     private static async Task AssertRateLimitedAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
