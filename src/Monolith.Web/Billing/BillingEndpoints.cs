@@ -50,7 +50,8 @@ internal static class BillingEndpoints
             SendAsync(mediator, http, organizationId, org => new CreateCheckoutSessionCommand(org, body.PriceId, body.Quantity,
                 body.SuccessUrl ?? new Uri(origin.Current, "/billing/success").ToString(),
                 body.CancelUrl ?? new Uri(origin.Current, "/billing/canceled").ToString(),
-                idempotencyKey), ct));
+                idempotencyKey), ct))
+            .RequireRateLimiting(RateLimits.Checkout);
 
         group.MapPost("/portal", (PortalRequest? body, Guid? organizationId, IMediator mediator, IAppOrigin origin, HttpContext http, CancellationToken ct) =>
             SendAsync(mediator, http, organizationId,
@@ -96,7 +97,8 @@ internal static class BillingEndpoints
                 HttpContext http,
                 CancellationToken ct) =>
             SendAsync(mediator, http, organizationId,
-                org => new TrackUsageCommand(org, body.FeatureId, body.Quantity, idempotencyKey ?? body.IdempotencyKey ?? string.Empty, body.Mode), ct));
+                org => new TrackUsageCommand(org, body.FeatureId, body.Quantity, idempotencyKey ?? body.IdempotencyKey ?? string.Empty, body.Mode), ct))
+            .RequireRateLimiting(RateLimits.Usage);
 
         return app;
     }

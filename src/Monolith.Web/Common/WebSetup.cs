@@ -55,6 +55,15 @@ internal static class WebSetup
             o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
 
+        // Every cookie (auth, antiforgery, TempData, Identity's others): HttpOnly, SameSite at least Lax, Secure outside Development.
+        services.Configure<CookiePolicyOptions>(o =>
+        {
+            o.HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always;
+            o.MinimumSameSitePolicy = SameSiteMode.Lax;
+            o.Secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.AddRateLimits();
+
         services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/Ops", OpsPolicy);
@@ -66,6 +75,7 @@ internal static class WebSetup
 
     public static WebApplication UseWeb(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler("/error");
         if (!app.Environment.IsDevelopment())
         {
@@ -73,6 +83,7 @@ internal static class WebSetup
             app.UseHttpsRedirection();
         }
 
+        app.UseCookiePolicy();
         app.UseStaticFiles();
 
         // The simulator's pages exist only while it is the active provider.
@@ -87,6 +98,7 @@ internal static class WebSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

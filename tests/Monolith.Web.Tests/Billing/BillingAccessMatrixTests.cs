@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
@@ -12,9 +15,10 @@ using Monolith.Web.Tests.Common;
 namespace Monolith.Web.Tests.Billing;
 
 /// <summary>
-/// Who may call what, for every JSON route under /api/billing and /api/organizations as the app itself reports them, so
-/// a route added tomorrow is in the matrix without anyone listing it. User A owns an organisation, user B is a stranger
-/// to it, user M is a plain member of it.
+/// Who may call what, for every route the app itself reports (JSON APIs, pages, webhooks), so a route added tomorrow is
+/// in the matrix without anyone listing it: anonymous callers against an explicit allow-list for every route; strangers
+/// and plain members against every JSON route under /api/billing and /api/organizations and the billing pages.
+/// User A owns an organisation, user B is a stranger to it, user M is a plain member of it.
 /// </summary>
 public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixture<WebHostFixture>
 {
@@ -49,25 +53,6 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
     {
         "POST /api/billing/usage",
     };
-
-    [Fact]
-    public async Task AnyRoute_Anonymous_Is401ProblemWithCode()
-    {
-        var client = host.CreateClient();
-        var failures = new List<string>();
-
-        foreach (var route in Routes())
-        {
-            var response = await client.SendAsync(route.Request(organizationId: null));
-            var code = await ProblemCodeAsync(response);
-            if (response.StatusCode != HttpStatusCode.Unauthorized || code is null)
-            {
-                failures.Add($"{route}: {(int)response.StatusCode} code={code ?? "<none>"}");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
-    }
 
     [Fact]
     public async Task AnyOrganizationRoute_AsAStrangerNamingAnotherOrganization_Is404WithoutItsData()
@@ -123,6 +108,121 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
         Assert.Equal(a.Name, organization.GetProperty("name").GetString());
     }
 
+    /// <summary>
+    /// Every route anyone may call without signing in, and why. Any other route — JSON, page or webhook, today's or
+    /// tomorrow's — must refuse an anonymous caller; a route that opens itself to anonymous callers fails
+    /// <see cref="EveryRoute_OpenToAnonymousCallers_IsExactlyTheAllowList"/> until it is listed here.
+    /// </summary>
+    private static readonly Dictionary<string, string> AnonymousAllowList = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["GET /health/live"] = "liveness probe",
+        ["GET /health/ready"] = "readiness probe",
+        ["GET /openapi/{documentName}.json"] = "the API description holds no data",
+        ["POST /webhooks/{provider}"] = "providers cannot sign in: the signature is the credential",
+        ["PAGE /"] = "home: the sign-up pitch, or the caller's organisations when signed in",
+        ["PAGE /Index"] = "the same home page under its file name",
+        ["PAGE /pricing"] = "public prices; its checkout POST challenges an anonymous caller",
+        ["PAGE /billing/canceled"] = "static 'nothing was charged' text",
+        ["PAGE /error"] = "the generic error page",
+        ["PAGE /account/login"] = "signing in",
+        ["PAGE /account/register"] = "signing up",
+        ["PAGE /account/logout"] = "signing out (POST with an antiforgery token)",
+        ["PAGE /account/access-denied"] = "the 403 page",
+        ["PAGE /_simulator/checkout/{sessionId}"] = "the simulator's hosted checkout (the provider's page; 404 unless the simulator is active)",
+        ["PAGE /_simulator/portal/{portalSessionId}"] = "the simulator's billing portal (the provider's page)",
+        ["PAGE /_simulator/clock"] = "the simulator's test clock (development tool; 404 unless the simulator is active)",
+    };
+
+    [Fact]
+    public void EveryRoute_OpenToAnonymousCallers_IsExactlyTheAllowList()
+    {
+        var open = AllRoutes().Where(r => r.Anonymous).Select(r => r.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var unlisted = open.Where(k => !AnonymousAllowList.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var stale = AnonymousAllowList.Keys.Where(k => !open.Contains(k)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(unlisted.Count == 0, "Open to anonymous callers but not on the allow-list: " + string.Join(", ", unlisted));
+        Assert.True(stale.Count == 0, "On the allow-list but not open (or gone): " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task EveryRouteNotOnTheAllowList_Anonymous_Is401ProblemForMachinesAndSignInRedirectForPages()
+    {
+        var client = host.CreateClient();
+        var failures = new List<string>();
+        var protectedRoutes = AllRoutes().Where(r => !AnonymousAllowList.ContainsKey(r.Key)).ToList();
+        Assert.Contains(protectedRoutes, r => r.Key == "PAGE /billing");
+        Assert.Contains(protectedRoutes, r => r.Key == "POST /api/billing/checkout");
+
+        foreach (var route in protectedRoutes)
+        {
+            foreach (var request in route.Requests())
+            {
+                var description = $"{request.Method} {request.RequestUri}";
+                var response = await client.SendAsync(request);
+                if (route.IsPage)
+                {
+                    var location = response.Headers.Location;
+                    var target = location is null ? "" : location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString;
+                    if (response.StatusCode != HttpStatusCode.Redirect || !target.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase))
+                    {
+                        failures.Add($"{description}: {(int)response.StatusCode} {response.Headers.Location}");
+                    }
+                }
+                else
+                {
+                    var code = await ProblemCodeAsync(response);
+                    if (response.StatusCode != HttpStatusCode.Unauthorized || code != "auth.sign_in_required")
+                    {
+                        failures.Add($"{description}: {(int)response.StatusCode} code={code ?? "<none>"}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
+    public async Task BillingPages_AsAStrangerHoldingAnotherOrganizationsIds_ShowAndChangeNothingOfIt()
+    {
+        var a = await OwnerWithNamedOrganizationAsync();
+        var checkout = await a.Client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "pro-monthly" });
+        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
+        var created = await checkout.Content.ReadFromJsonAsync<JsonElement>();
+        var sessionId = created.GetProperty("providerSessionId").GetString()!;
+        var stranger = await RegisterAsync();
+
+        var success = await stranger.Client.GetAsync($"/billing/success?session_id={Uri.EscapeDataString(sessionId)}");
+        var html = await success.Content.ReadAsStringAsync();
+        Assert.Contains("We could not find that checkout", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"confirming\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"confirmed\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(a.Email, html, StringComparison.OrdinalIgnoreCase);
+
+        var handlers = typeof(Monolith.Web.Pages.Billing.BillingModel).GetMethods()
+            .Where(m => m.Name.StartsWith("OnPost", StringComparison.Ordinal))
+            .Select(m => m.Name["OnPost".Length..].Replace("Async", "", StringComparison.Ordinal))
+            .Where(h => h != "Portal") // opens the stranger's own portal: about their organisation only
+            .ToList();
+        Assert.Contains("Cancel", handlers);
+        var aSession = created.GetProperty("checkoutSessionId").GetString()!;
+        var before = await BillingCountsAsync();
+        foreach (var handler in handlers)
+        {
+            var response = await HttpForms.SubmitAsync(stranger.Client, $"/billing?handler={handler}", new()
+            {
+                ["subscriptionId"] = aSession, ["priceId"] = "team-monthly", ["quantity"] = "3",
+            });
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{handler}: {(int)response.StatusCode}");
+            var page = await stranger.Client.GetStringAsync("/billing");
+            Assert.DoesNotContain(a.Name, page, StringComparison.Ordinal);
+        }
+
+        var delta = Monolith.Web.Tests.Security.TableCounts.Delta(before, await BillingCountsAsync());
+        Assert.True(delta.Count == 0, $"a stranger's posts wrote {Monolith.Web.Tests.Security.TableCounts.Describe(delta)}");
+    }
+
     [Fact]
     public void Routes_FromTheEndpointDataSource_IncludeEveryKnownBillingAndOrganizationRoute()
     {
@@ -155,6 +255,32 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
             .OrderBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>Every route the app serves (minimal APIs, health, OpenAPI, webhooks, Razor pages), with whether anonymous callers may use it.</summary>
+    private List<AnyRoute> AllRoutes()
+    {
+        var source = host.Factory.Services.GetRequiredService<EndpointDataSource>();
+        return source.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is not null)
+            .SelectMany(e =>
+            {
+                var anonymous = e.Metadata.GetMetadata<IAllowAnonymous>() is not null || !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any();
+                if (e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+                {
+                    return [new AnyRoute("PAGE", e.RoutePattern, anonymous)];
+                }
+
+                return (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => new AnyRoute(m, e.RoutePattern, anonymous));
+            })
+            .DistinctBy(r => r.Key, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(r => r.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private async Task<Dictionary<string, long>> BillingCountsAsync() =>
+        (await Monolith.Web.Tests.Security.TableCounts.ReadAsync(host.Factory.Services))
+            .Where(c => c.Key.StartsWith("billing_", StringComparison.Ordinal) || c.Key == "idempotency_records")
+            .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
 
     private static async Task<string?> ProblemCodeAsync(HttpResponseMessage response)
     {
@@ -203,6 +329,45 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
     }
 
     private sealed record Caller(HttpClient Client, string Email, Guid OrganizationId, string Name);
+
+    private sealed record AnyRoute(string Method, RoutePattern Pattern, bool Anonymous)
+    {
+        public bool IsPage => Method == "PAGE";
+
+        public string Key
+        {
+            get
+            {
+                var path = "/" + Pattern.RawText!.Trim('/');
+                return $"{Method} {(IsPage ? path.Replace("/{handler?}", "", StringComparison.Ordinal) : path)}";
+            }
+        }
+
+        /// <summary>A page is asked for with GET and with a (token-less) POST; an endpoint with its own method and a valid body.</summary>
+        public IEnumerable<HttpRequestMessage> Requests()
+        {
+            if (!IsPage)
+            {
+                yield return new ApiRoute(Method, Pattern).Request(organizationId: null);
+                yield break;
+            }
+
+            var path = "/" + string.Join('/', Pattern.PathSegments
+                .Select(segment => string.Concat(segment.Parts.Select(part => part switch
+                {
+                    RoutePatternLiteralPart literal => literal.Content,
+                    RoutePatternParameterPart { IsOptional: true } => string.Empty,
+                    RoutePatternParameterPart => Guid.NewGuid().ToString(),
+                    RoutePatternSeparatorPart separator => separator.Content,
+                    _ => string.Empty,
+                })))
+                .Where(segment => segment.Length > 0));
+            yield return new HttpRequestMessage(HttpMethod.Get, path);
+            yield return new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([new("subscriptionId", Guid.NewGuid().ToString())]) };
+        }
+
+        public override string ToString() => Key;
+    }
 
     private sealed record ApiRoute(string Method, RoutePattern Pattern)
     {

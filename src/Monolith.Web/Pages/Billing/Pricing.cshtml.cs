@@ -2,6 +2,7 @@ using MediatR;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Monolith.Application.Billing.Checkout.CreateCheckoutSession;
 using Monolith.Application.Billing.Subscriptions.ListSubscriptions;
 using Monolith.Application.Common.Interfaces;
@@ -14,6 +15,7 @@ using Monolith.Web.Common;
 namespace Monolith.Web.Pages.Billing;
 
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.Checkout)] // POST (checkout) only: the policy never limits GET.
 public sealed class PricingModel(IMediator mediator, PlanCatalog catalog, IAppOrigin origin, IOptions<EntitlementOptions> entitlements) : PageModel
 {
     public sealed record PlanOffer(Plan Plan, Price? Price);

@@ -1,0 +1,34 @@
+namespace Monolith.Web.Common;
+
+/// <summary>
+/// Response headers on every answer (pages, API, static files, errors): a Content-Security-Policy that allows no inline
+/// script and no framing, <c>nosniff</c>, a strict referrer policy. Set when the response starts, so the exception
+/// handler's reset of the response cannot drop them. See docs/security.md.
+/// </summary>
+internal static class SecurityHeaders
+{
+    /// <summary>
+    /// Only this origin's scripts, styles, images and fonts; no plugins; no framing (clickjacking); no base-tag tricks.
+    /// <c>form-action</c> is left open on purpose: the pricing and billing forms end in a redirect to the provider's
+    /// hosted checkout or portal (another origin), which Chromium checks against <c>form-action</c>.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpContext)state).Response.Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "same-origin";
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                return Task.CompletedTask;
+            }, context);
+            return next(context);
+        });
+}
