@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Monolith.Application.Ops.Common;
 using Monolith.Application.Ops.Deliveries;
@@ -13,6 +14,7 @@ internal static class OpsRegistration
         services.AddScoped<IOpsDeliveries, EfOpsDeliveries>();
         services.AddScoped<IOpsUsers, EfOpsUsers>();
         services.AddSingleton<IStoredWebhookParser, StoredWebhookParser>();
+        services.AddSingleton<IInterceptor, OpsWakeupSignal>();
         return services;
     }
 }
