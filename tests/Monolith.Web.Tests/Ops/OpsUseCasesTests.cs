@@ -11,6 +11,8 @@ using Monolith.Application.Ops.Deliveries.ListDeliveries;
 using Monolith.Application.Ops.Deliveries.RequeueDelivery;
 using Monolith.Application.Ops.Overview.GetOpsOverview;
 using Monolith.Application.Ops.Webhooks.ListWebhookEvents;
+using Monolith.Domain.Billing.Accounts;
+using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Infrastructure.Outbox;
 using Monolith.TestSupport;
@@ -120,18 +122,42 @@ public abstract class OpsUseCasesTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     [Fact]
-    public async Task BillingAccounts_FoundByMemberEmail_ShowTheMembers()
+    public async Task BillingAccounts_FoundByEmailOrCustomer_ShowMembersCustomerSubscriptionAndWebhooks()
     {
         await using var host = CreateHost();
         var ops = await host.RegisterAsync();
         var email = $"Findable-{Guid.NewGuid():N}@example.test";
         var member = await host.RegisterAsync(email);
+        var customer = $"cus_{Guid.NewGuid():N}";
+        var now = DateTimeOffset.UtcNow;
+        var account = BillingAccount.Open(Guid.NewGuid(), member.PersonalOrganizationId, now).Value;
+        Assert.True(account.LinkCustomer("inmemory", customer, now).IsSuccess);
+        var subscription = Subscription.Start(Guid.NewGuid(), account.Id, "inmemory", new SubscriptionSnapshot(
+            $"sub_{Guid.NewGuid():N}", SubscriptionStatus.Active, "pro-monthly", "pro", 3, now, now.AddMonths(1), null, false, null, null, now)).Value;
+        var webhook = WebhookEvent.Receive(Guid.NewGuid(), "inmemory", $"evt_{Guid.NewGuid():N}", "invoice.paid",
+            $"{{\"metadata\":{{\"billing_account_id\":\"{account.Id}\"}}}}", now).Value;
+        await host.QueryDbAsync(async db =>
+        {
+            db.BillingAccounts.Add(account);
+            db.Subscriptions.Add(subscription);
+            db.WebhookEvents.Add(webhook);
+            return await db.SaveChangesAsync();
+        });
 
-        var found = (await host.SendAsync(new FindBillingAccountsQuery(email[..20].ToLowerInvariant()), ops.UserId, ops: true)).Value;
+        var byEmail = (await host.SendAsync(new FindBillingAccountsQuery(email[..20].ToLowerInvariant()), ops.UserId, ops: true)).Value;
+        var byCustomer = (await host.SendAsync(new FindBillingAccountsQuery(customer), ops.UserId, ops: true)).Value;
         var details = (await host.SendAsync(new GetBillingAccountDetailsQuery(member.PersonalOrganizationId), ops.UserId, ops: true)).Value;
+        var webhooks = (await host.SendAsync(new ListWebhookEventsQuery(Account: member.PersonalOrganizationId.ToString()), ops.UserId, ops: true)).Value;
 
-        Assert.Contains(found, m => m.OrganizationId == member.PersonalOrganizationId);
+        var match = Assert.Single(byEmail, m => m.OrganizationId == member.PersonalOrganizationId);
+        Assert.Equal(account.Id, match.BillingAccountId);
+        Assert.Equal(1, match.Subscriptions);
+        Assert.Equal([member.PersonalOrganizationId], byCustomer.Select(m => m.OrganizationId));
         Assert.Contains(details.Members, m => m.UserId == member.UserId && m.Email == email);
+        Assert.Equal(customer, Assert.Single(details.Account!.Customers).CustomerId);
+        var shown = Assert.Single(details.Subscriptions);
+        Assert.Equal((SubscriptionStatus.Active, 3), (shown.Status, shown.Quantity));
+        Assert.Equal([webhook.Id], webhooks.Items.Select(e => e.Id));
     }
 
     private ApplicationHost CreateHost() => new(database, services =>
