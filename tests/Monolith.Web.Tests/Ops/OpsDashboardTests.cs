@@ -88,6 +88,19 @@ public sealed class OpsDashboardTests(OpsHostFixture host) : IClassFixture<OpsHo
         Assert.DoesNotContain($"data-delivery-id=\"{id}\"", succeeded, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/ops/deliveries?p=3")]
+    [InlineData("/ops/webhooks?p=3")]
+    [InlineData("/ops/audit?p=3")]
+    public async Task List_PageParameter_IsBound(string path)
+    {
+        var client = await OpsAsync();
+
+        var html = await client.GetStringAsync(path);
+
+        Assert.Contains("page 3 of", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Deliveries_UnknownState_Is400ProblemWithCode()
     {

@@ -15,7 +15,7 @@ public sealed class AuditIndexModel(IMediator mediator) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Target { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")] // "page" is the route value Razor Pages reserves for the page path
     public int PageNumber { get; set; } = 1;
 
     public OpsPage<OpsAuditRow> Entries { get; private set; } = null!;
@@ -33,5 +33,5 @@ public sealed class AuditIndexModel(IMediator mediator) : PageModel
     }
 
     public string PageLink(int page) =>
-        $"/ops/audit?action={Uri.EscapeDataString(Action ?? "")}&target={Uri.EscapeDataString(Target ?? "")}&page={page}";
+        $"/ops/audit?action={Uri.EscapeDataString(Action ?? "")}&target={Uri.EscapeDataString(Target ?? "")}&p={page}";
 }

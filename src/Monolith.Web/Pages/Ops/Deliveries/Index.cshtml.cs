@@ -14,7 +14,7 @@ public sealed class DeliveriesIndexModel(IMediator mediator) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Handler { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")] // "page" is the route value Razor Pages reserves for the page path
     public int PageNumber { get; set; } = 1;
 
     public DeliveryList List { get; private set; } = null!;
@@ -33,5 +33,5 @@ public sealed class DeliveriesIndexModel(IMediator mediator) : PageModel
     }
 
     public string PageLink(int page) =>
-        $"/ops/deliveries?state={Uri.EscapeDataString(State ?? string.Empty)}&handler={Uri.EscapeDataString(Handler ?? string.Empty)}&page={page}";
+        $"/ops/deliveries?state={Uri.EscapeDataString(State ?? string.Empty)}&handler={Uri.EscapeDataString(Handler ?? string.Empty)}&p={page}";
 }

@@ -22,7 +22,7 @@ public sealed class WebhooksIndexModel(IMediator mediator) : PageModel
     [BindProperty(SupportsGet = true)]
     public WebhookEventStatus? Status { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")] // "page" is the route value Razor Pages reserves for the page path
     public int PageNumber { get; set; } = 1;
 
     public OpsPage<WebhookEventRow> Events { get; private set; } = null!;
@@ -41,5 +41,5 @@ public sealed class WebhooksIndexModel(IMediator mediator) : PageModel
 
     public string PageLink(int page) =>
         $"/ops/webhooks?eventId={Uri.EscapeDataString(EventId ?? "")}&type={Uri.EscapeDataString(Type ?? "")}" +
-        $"&account={Uri.EscapeDataString(Account ?? "")}&status={Status}&page={page}";
+        $"&account={Uri.EscapeDataString(Account ?? "")}&status={Status}&p={page}";
 }
