@@ -15,6 +15,7 @@ using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Observability;
+using Monolith.Infrastructure.Ops;
 using Monolith.Infrastructure.Outbox;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -53,6 +54,7 @@ public static class DependencyInjection
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<SchemaMigrator>();
         services.AddScoped<IBillingFactsStore, EfBillingFactsStore>();
+        services.AddOpsInfrastructure();
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Common.Idempotency;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Application.Common.Outbox;
+using Monolith.Application.Ops.Audit;
 using Monolith.Domain.Accounts.Organizations;
 using Monolith.Domain.Billing.Accounts;
 using Monolith.Domain.Billing.Fulfilment;
@@ -43,6 +44,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimePro
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<PurchaseFulfilment> Fulfilments => Set<PurchaseFulfilment>();
+    public DbSet<OpsAuditEntry> OpsAudit => Set<OpsAuditEntry>();
     internal DbSet<OutboxDelivery> OutboxDeliveries => Set<OutboxDelivery>();
     internal DbSet<OutboxProcessedMarker> OutboxProcessed => Set<OutboxProcessedMarker>();
     internal DbSet<PendingProviderEventRecord> PendingProviderEvents => Set<PendingProviderEventRecord>();

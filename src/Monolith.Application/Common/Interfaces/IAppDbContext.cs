@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Monolith.Application.Common.Idempotency;
 using Monolith.Application.Common.Outbox;
+using Monolith.Application.Ops.Audit;
 using Monolith.Domain.Accounts.Organizations;
 using Monolith.Domain.Billing.Accounts;
 using Monolith.Domain.Billing.Fulfilment;
@@ -27,6 +28,7 @@ public interface IAppDbContext
     DbSet<WebhookEvent> WebhookEvents { get; }
     DbSet<UsageEvent> UsageEvents { get; }
     DbSet<PurchaseFulfilment> Fulfilments { get; }
+    DbSet<OpsAuditEntry> OpsAudit { get; }
 
     DatabaseFacade Database { get; }
 

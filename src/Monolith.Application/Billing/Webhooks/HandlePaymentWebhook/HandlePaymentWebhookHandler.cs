@@ -57,7 +57,7 @@ internal sealed class HandlePaymentWebhookHandler(IAppDbContext db, ProviderEven
     }
 
     /// <summary>A failure wins (ops must look), then a park (it waits for its link), then anything applied.</summary>
-    private static ProviderEventDisposition Summarize(List<ProviderEventOutcome> outcomes) =>
+    internal static ProviderEventDisposition Summarize(List<ProviderEventOutcome> outcomes) =>
         outcomes.Count == 0 ? ProviderEventDisposition.Ignored
         : outcomes.Any(o => o.Disposition == ProviderEventDisposition.Failed) ? ProviderEventDisposition.Failed
         : outcomes.Any(o => o.Disposition == ProviderEventDisposition.Parked) ? ProviderEventDisposition.Parked

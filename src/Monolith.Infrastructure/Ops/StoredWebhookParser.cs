@@ -1,0 +1,28 @@
+using System.Text;
+using Monolith.Application.Billing.Payments;
+using Monolith.Application.Ops.Webhooks;
+using Monolith.Domain.Billing;
+using Monolith.Domain.Billing.Catalog;
+using Monolith.Domain.Common;
+using Monolith.Infrastructure.Billing.Payments.InMemory;
+using Monolith.Infrastructure.Billing.Payments.Stripe;
+
+namespace Monolith.Infrastructure.Ops;
+
+/// <summary>The providers' own normalizers, without the signature step (the stored body was verified on arrival).</summary>
+internal sealed class StoredWebhookParser(PlanCatalog catalog) : IStoredWebhookParser
+{
+    public static readonly Error ProviderUnknown =
+        Error.Rule("ops.webhook.provider_unknown", "No normalizer exists for this event's provider.");
+
+    public Result<ParsedWebhook> Parse(string provider, string payload)
+    {
+        var body = Encoding.UTF8.GetBytes(payload);
+        return provider switch
+        {
+            BillingProvider.InMemory => new SimulatorEventNormalizer(catalog).Normalize(body),
+            BillingProvider.Stripe => new StripeEventNormalizer(catalog).Normalize(body),
+            _ => ProviderUnknown,
+        };
+    }
+}
