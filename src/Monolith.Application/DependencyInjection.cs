@@ -17,6 +17,7 @@ public static class DependencyInjection
         services.AddScoped<Billing.Entitlements.FeatureBalances>();
         services.AddScoped<Billing.ProviderEvents.ProviderEventApplier>();
         services.AddScoped<Billing.Checkout.RedirectPolicy>();
+        services.AddScoped<Billing.Reconciliation.BillingReconciler>();
 
         services.Scan(scan => scan
             .FromAssemblies(typeof(DependencyInjection).Assembly)

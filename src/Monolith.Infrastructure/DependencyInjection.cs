@@ -14,6 +14,7 @@ using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
+using Monolith.Infrastructure.Jobs;
 using Monolith.Infrastructure.Outbox;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -41,6 +42,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddPayments(configuration);
         services.AddOutbox(configuration);
+        services.AddJobs(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {

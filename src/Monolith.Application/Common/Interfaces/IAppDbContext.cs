@@ -27,6 +27,8 @@ public interface IAppDbContext
     DbSet<WebhookEvent> WebhookEvents { get; }
     DbSet<UsageEvent> UsageEvents { get; }
     DbSet<PurchaseFulfilment> Fulfilments { get; }
+    DbSet<Billing.Reconciliation.BillingDriftReport> DriftReports { get; }
+    DbSet<Domain.Billing.Dunning.DunningReminder> DunningReminders { get; }
 
     DatabaseFacade Database { get; }
 
