@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Webhooks.RetryWebhookEvent;
 using Monolith.Application.Common.Jobs;
@@ -70,17 +71,26 @@ public static class JobsRegistration
 
         if (jobs.Enabled)
         {
-            // Started with the host (not after "application started"), so /health/ready is ready as soon as requests arrive.
-            services.AddQuartzHostedService(o =>
-            {
-                o.WaitForJobsToComplete = true;
-                o.AwaitApplicationStarted = false;
-            });
+            services.AddHostedService<SchedulerHostedService>();
         }
 
         services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: ["ready"]);
         return services;
     }
+}
+
+/// <summary>
+/// Starts the scheduler with the host (not after "application started", so /health/ready is ready as soon as requests
+/// arrive; start-up tasks such as migrations run before hosted services) and shuts it down, waiting for running jobs.
+/// Quartz's own hosted service needs IHostApplicationLifetime, which hosts built without the generic host lack.
+/// </summary>
+internal sealed class SchedulerHostedService(ISchedulerFactory schedulers) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        await (await schedulers.GetScheduler(cancellationToken)).Start(cancellationToken);
+
+    public async Task StopAsync(CancellationToken cancellationToken) =>
+        await (await schedulers.GetScheduler(cancellationToken)).Shutdown(waitForJobsToComplete: true, cancellationToken);
 }
 
 /// <summary>Ready when the scheduler is running (started, not in standby); jobs disabled by configuration count as ready.</summary>
