@@ -19,9 +19,6 @@ public sealed record ReconcileResult(int Checked, IReadOnlyList<Guid> DriftRepor
 /// </summary>
 internal sealed class BillingReconciler(IAppDbContext db, IPaymentsPort payments, ProviderEventApplier applier, IBillingFactsStore store, TimeProvider clock)
 {
-    public static readonly Error ProviderMismatch = Error.Rule(
-        "billing.reconciliation.provider_mismatch", "The object belongs to a payment provider that is not the active one.");
-
     public async Task<Result<IReadOnlyList<Guid>>> ReconcileAsync(ProviderObjectKind kind, string providerId, CancellationToken cancellationToken)
     {
         var reports = new List<Guid>();

@@ -18,7 +18,7 @@ public sealed record ExpireCheckoutSessionCommand(Guid CheckoutSessionId) : ICom
 
 public sealed record ExpireCheckoutSessionResult(CheckoutStatus Status, bool Changed);
 
-internal sealed class ExpireCheckoutSessionHandler(IAppDbContext db, BillingReconciler reconciler, TimeProvider clock)
+internal sealed class ExpireCheckoutSessionHandler(IAppDbContext db, IPaymentsPort payments, BillingReconciler reconciler, TimeProvider clock)
     : IRequestHandler<ExpireCheckoutSessionCommand, Result<ExpireCheckoutSessionResult>>
 {
     public static readonly Error NotFound = Error.NotFound("billing.checkout.session_not_found", "Checkout session not found.");
@@ -37,10 +37,14 @@ internal sealed class ExpireCheckoutSessionHandler(IAppDbContext db, BillingReco
             return new ExpireCheckoutSessionResult(session.Status, Changed: false);
         }
 
-        var reconciled = await reconciler.ReconcileAsync(ProviderObjectKind.CheckoutSession, session.ProviderSessionId, cancellationToken);
-        if (reconciled.IsFailure && reconciled.Error != PaymentsErrors.NotFound && reconciled.Error != BillingReconciler.ProviderMismatch)
+        // Ask the provider first (a session of a provider that is no longer active cannot be asked: it just expires).
+        if (session.Provider == payments.Provider)
         {
-            return reconciled.Error; // provider unreachable: try again on the next run rather than guess
+            var reconciled = await reconciler.ReconcileAsync(ProviderObjectKind.CheckoutSession, session.ProviderSessionId, cancellationToken);
+            if (reconciled.IsFailure && reconciled.Error != PaymentsErrors.NotFound)
+            {
+                return reconciled.Error; // provider unreachable: try again on the next run rather than guess
+            }
         }
 
         if (session.Status != CheckoutStatus.Open)
