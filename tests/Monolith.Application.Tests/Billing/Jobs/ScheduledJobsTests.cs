@@ -214,10 +214,26 @@ public abstract class ScheduledJobsTests<TDatabase>(TDatabase database) : IClass
         Assert.Equal(2, events);
     }
 
-    private async Task<(Guid OrganizationId, CreateCheckoutSessionResult Checkout)> PaidCheckoutWithDroppedWebhooksAsync()
+    [Fact]
+    public async Task Reconciliation_OneTimePurchaseWhoseWebhooksWereDropped_RecordsTheCapturedPayment()
+    {
+        var (_, checkout) = await PaidCheckoutWithDroppedWebhooksAsync("lifetime-report");
+
+        await Job<ReconciliationJob>().RunAsync(CancellationToken.None);
+
+        var session = await _host.QueryDbAsync(db => db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Id == checkout.CheckoutSessionId));
+        Assert.Equal(CheckoutStatus.Complete, session.Status);
+        var payment = await _host.QueryDbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.ProviderPaymentId == session.ProviderResultId));
+        Assert.Equal(PaymentStatus.Succeeded, payment.Status);
+        Assert.Equal(session.BillingAccountId, payment.BillingAccountId);
+        var reports = await _host.SendAsync(new ListDriftReportsQuery(session.BillingAccountId), Guid.NewGuid(), ops: true);
+        Assert.Contains(reports.Value, r => r.ObjectKind == "Payment" && r.Before == "absent" && r.After.StartsWith("status=Succeeded", StringComparison.Ordinal));
+    }
+
+    private async Task<(Guid OrganizationId, CreateCheckoutSessionResult Checkout)> PaidCheckoutWithDroppedWebhooksAsync(string priceId = "pro-monthly")
     {
         var owner = await _host.RegisterAsync();
-        var checkout = (await _host.SendAsync(Checkout(owner.PersonalOrganizationId), owner.UserId)).Value;
+        var checkout = (await _host.SendAsync(Checkout(owner.PersonalOrganizationId, priceId), owner.UserId)).Value;
         var attempt = Simulator.SubmitCard(checkout.ProviderSessionId, Card);
         Assert.Equal(CheckoutAttemptOutcome.Completed, attempt.Outcome);
 
@@ -234,8 +250,8 @@ public abstract class ScheduledJobsTests<TDatabase>(TDatabase database) : IClass
         return (owner.PersonalOrganizationId, checkout);
     }
 
-    private static CreateCheckoutSessionCommand Checkout(Guid organizationId) => new(
-        organizationId, "pro-monthly", 1, new Uri(ApplicationHost.Origin, "/billing/success").ToString(),
+    private static CreateCheckoutSessionCommand Checkout(Guid organizationId, string priceId = "pro-monthly") => new(
+        organizationId, priceId, 1, new Uri(ApplicationHost.Origin, "/billing/success").ToString(),
         new Uri(ApplicationHost.Origin, "/billing/canceled").ToString());
 
     private HandlePaymentWebhookCommand StoredWebhook(string eventId, string customerId, string paymentId)
