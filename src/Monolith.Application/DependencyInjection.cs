@@ -18,6 +18,7 @@ public static class DependencyInjection
         services.AddScoped<Billing.ProviderEvents.ProviderEventApplier>();
         services.AddScoped<Billing.Checkout.RedirectPolicy>();
         services.AddScoped<Ops.Audit.OpsAuditTrail>();
+        services.AddScoped<Billing.Reconciliation.BillingReconciler>();
 
         services.Scan(scan => scan
             .FromAssemblies(typeof(DependencyInjection).Assembly)

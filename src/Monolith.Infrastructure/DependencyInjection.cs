@@ -16,6 +16,7 @@ using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Observability;
 using Monolith.Infrastructure.Ops;
+using Monolith.Infrastructure.Jobs;
 using Monolith.Infrastructure.Outbox;
 using Monolith.Infrastructure.Persistence;
 using Monolith.Infrastructure.Persistence.Migrations;
@@ -44,6 +45,7 @@ public static class DependencyInjection
         services.AddObservability(configuration);
         services.AddPayments(configuration);
         services.AddOutbox(configuration);
+        services.AddJobs(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {

@@ -45,6 +45,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimePro
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<PurchaseFulfilment> Fulfilments => Set<PurchaseFulfilment>();
     public DbSet<OpsAuditEntry> OpsAudit => Set<OpsAuditEntry>();
+    public DbSet<Application.Billing.Reconciliation.BillingDriftReport> DriftReports => Set<Application.Billing.Reconciliation.BillingDriftReport>();
+    public DbSet<Domain.Billing.Dunning.DunningReminder> DunningReminders => Set<Domain.Billing.Dunning.DunningReminder>();
     internal DbSet<OutboxDelivery> OutboxDeliveries => Set<OutboxDelivery>();
     internal DbSet<OutboxProcessedMarker> OutboxProcessed => Set<OutboxProcessedMarker>();
     internal DbSet<PendingProviderEventRecord> PendingProviderEvents => Set<PendingProviderEventRecord>();

@@ -29,6 +29,8 @@ public interface IAppDbContext
     DbSet<UsageEvent> UsageEvents { get; }
     DbSet<PurchaseFulfilment> Fulfilments { get; }
     DbSet<OpsAuditEntry> OpsAudit { get; }
+    DbSet<Billing.Reconciliation.BillingDriftReport> DriftReports { get; }
+    DbSet<Domain.Billing.Dunning.DunningReminder> DunningReminders { get; }
 
     DatabaseFacade Database { get; }
 
