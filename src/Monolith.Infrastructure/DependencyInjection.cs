@@ -13,6 +13,7 @@ using Monolith.Infrastructure.Billing;
 using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Infrastructure.Billing.Payments;
+using Monolith.Infrastructure.Email;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Outbox;
 using Monolith.Infrastructure.Persistence;
@@ -41,6 +42,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddPayments(configuration);
         services.AddOutbox(configuration);
+        services.AddEmail(configuration);
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {

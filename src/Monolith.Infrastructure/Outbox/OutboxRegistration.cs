@@ -22,6 +22,13 @@ internal static class OutboxRegistration
         services.AddSingleton<OutboxEngine>();
         services.AddScoped<IOutboxOperations, OutboxOperations>();
         services.AddHostedService<OutboxBackgroundService>();
+
+        // PostgreSQL: NOTIFY other instances on commit, and LISTEN for theirs (outbox wake-ups, entitlement cache drops).
+        services.AddSingleton<PostgresNotifications>();
+        services.AddSingleton<PostgresCommitNotifier>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<PostgresCommitNotifier>());
+        services.AddSingleton<PostgresChangeListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;
     }
 }
