@@ -26,9 +26,13 @@ internal sealed partial class PostgresChangeListener(
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
 
     private volatile bool _listening;
+    private long _notices;
 
     /// <summary>True while the LISTEN connection is up (tests wait for it before relying on notices).</summary>
     public bool IsListening => _listening;
+
+    /// <summary>Notices from other instances acted on so far.</summary>
+    public long NoticesReceived => Interlocked.Read(ref _notices);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -117,6 +121,7 @@ internal sealed partial class PostgresChangeListener(
             return;
         }
 
+        Interlocked.Increment(ref _notices);
         switch (e.Channel)
         {
             case PostgresNotifications.OutboxChannel when notice.Body == PostgresNotifications.MessagesKind:
