@@ -11,6 +11,9 @@ namespace Monolith.TestSupport;
 public sealed class MonolithWebFactory(
     TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
+    /// <summary>Where the default (pickup) email sender writes in this host, unless a test sets Email:Pickup:Directory.</summary>
+    private readonly string _mailFolder = Path.Combine(Path.GetTempPath(), $"monolith-mail-{Guid.NewGuid():N}");
+
     public TestDatabase Database { get; } = database;
 
     /// <summary>Serve on Kestrel at 127.0.0.1 (a random free port); returns the base address.</summary>
@@ -26,11 +29,21 @@ public sealed class MonolithWebFactory(
         builder.UseEnvironment(environment);
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.ConnectionString);
+        builder.UseSetting("Email:Pickup:Directory", _mailFolder);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_mailFolder))
+        {
+            Directory.Delete(_mailFolder, recursive: true);
+        }
     }
 }

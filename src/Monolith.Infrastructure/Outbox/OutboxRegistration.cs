@@ -24,6 +24,13 @@ internal static class OutboxRegistration
         services.AddSingleton<OutboxHeartbeat>();
         services.AddHostedService<OutboxBackgroundService>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
+
+        // PostgreSQL: NOTIFY other instances on commit, and LISTEN for theirs (outbox wake-ups, entitlement cache drops).
+        services.AddSingleton<PostgresNotifications>();
+        services.AddSingleton<PostgresCommitNotifier>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<PostgresCommitNotifier>());
+        services.AddSingleton<PostgresChangeListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;
     }
 }

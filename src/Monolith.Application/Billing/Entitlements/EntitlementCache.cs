@@ -35,6 +35,13 @@ public sealed class EntitlementCache
         _snapshots.TryRemove(billingAccountId, out _);
     }
 
+    /// <summary>Drops every account (e.g. after missing other instances' change notices while disconnected).</summary>
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _version);
+        _snapshots.Clear();
+    }
+
     /// <summary>
     /// Caches a snapshot loaded after a miss, unless the cache changed since the load started (an invalidation in
     /// between means the loaded facts may predate a commit) or a newer snapshot was set meanwhile.

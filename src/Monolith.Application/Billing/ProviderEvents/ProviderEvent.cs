@@ -47,6 +47,18 @@ public sealed record SubscriptionDeleted(
     Guid? MetadataAccountId,
     SubscriptionSnapshot Snapshot) : ProviderEvent(Provider, ProviderEventId, OccurredAt);
 
+/// <summary>
+/// The provider's advance notice that a trial ends soon (Stripe: customer.subscription.trial_will_end, about three
+/// days ahead); the snapshot is the subscription at that moment.
+/// </summary>
+public sealed record SubscriptionTrialWillEnd(
+    string Provider,
+    string ProviderEventId,
+    DateTimeOffset OccurredAt,
+    string CustomerId,
+    Guid? MetadataAccountId,
+    SubscriptionSnapshot Snapshot) : ProviderEvent(Provider, ProviderEventId, OccurredAt);
+
 /// <summary>The invoice as the provider describes it in every invoice event.</summary>
 public sealed record InvoiceDetails(
     string ProviderInvoiceId,

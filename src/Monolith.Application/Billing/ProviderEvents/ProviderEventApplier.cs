@@ -68,6 +68,7 @@ public sealed class ProviderEventApplier(IBillingFactsStore store)
             CheckoutExpired e => await ApplyAsync(e, provider.Value, cancellationToken),
             SubscriptionChanged e => await ApplySnapshotAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, e.Snapshot, cancellationToken),
             SubscriptionDeleted e => await ApplySnapshotAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, Final(e.Snapshot), cancellationToken),
+            SubscriptionTrialWillEnd e => await ApplyAsync(e, provider.Value, cancellationToken),
             InvoicePaid e => await ApplyInvoiceAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, e.Invoice, e.AmountPaidMinor, cancellationToken),
             InvoicePaymentFailed e => await ApplyInvoiceAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, e.Invoice, null, cancellationToken),
             PaymentSucceeded e => await ApplyPaymentAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, e.Payment, cancellationToken),
@@ -148,6 +149,23 @@ public sealed class ProviderEventApplier(IBillingFactsStore store)
 
         var expired = session.Expire(e.OccurredAt);
         return expired.IsFailure ? Step.Failed(e, expired.Error) : Step.Applied(e, "Checkout session expired.", []);
+    }
+
+    /// <summary>
+    /// The snapshot it carries is applied like any other; a known subscription that is still trialing then raises
+    /// <see cref="SubscriptionTrialEnding"/> (the trial-ending email hangs off it). The inbox makes it once per event.
+    /// </summary>
+    private async Task<Step> ApplyAsync(SubscriptionTrialWillEnd e, string provider, CancellationToken cancellationToken)
+    {
+        var subscription = await store.FindSubscriptionAsync(provider, e.Snapshot.ProviderSubscriptionId, cancellationToken);
+        var step = await ApplySnapshotAsync(e, provider, e.CustomerId, e.MetadataAccountId, e.Snapshot, cancellationToken);
+        if (subscription is null || step.Outcome.Disposition is ProviderEventDisposition.Failed or ProviderEventDisposition.Parked)
+        {
+            return step;
+        }
+
+        var noted = subscription.NoteTrialEnding(e.OccurredAt);
+        return noted.IsSuccess ? Step.Applied(e, $"Trial ends at {subscription.TrialEnd:O}.", step.Released) : step;
     }
 
     private async Task<Step> ApplySnapshotAsync(

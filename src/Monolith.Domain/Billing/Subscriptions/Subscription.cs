@@ -139,6 +139,22 @@ public sealed class Subscription : AggregateRoot<Guid>
         return moved.IsFailure ? moved.Error : SnapshotApplication.Applied;
     }
 
+    /// <summary>
+    /// The provider's notice that a trial ends soon (Stripe: customer.subscription.trial_will_end, ~3 days ahead).
+    /// Not a transition: it raises <see cref="SubscriptionTrialEnding"/> while the subscription is trialing with a
+    /// known trial end, and is refused otherwise (a notice about a trial that is already over sends nothing).
+    /// </summary>
+    public Result NoteTrialEnding(DateTimeOffset at)
+    {
+        if (Status != SubscriptionStatus.Trialing || TrialEnd is not { } trialEnd)
+        {
+            return SubscriptionErrors.NotTrialing;
+        }
+
+        Raise(new SubscriptionTrialEnding(Id, BillingAccountId, PlanId, trialEnd, at));
+        return Result.Success();
+    }
+
     /// <summary>The inputs the entitlement policy needs, as a value.</summary>
     public SubscriptionAccess ToAccess() =>
         new(PlanId, Status, CancelAtPeriodEnd, CurrentPeriodStart, CurrentPeriodEnd);

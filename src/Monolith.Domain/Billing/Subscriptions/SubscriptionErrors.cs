@@ -19,6 +19,9 @@ public static class SubscriptionErrors
     public static readonly Error NotFound =
         Error.NotFound("billing.subscription.not_found", "Subscription not found.");
 
+    public static readonly Error NotTrialing =
+        Error.Rule("billing.subscription.not_trialing", "The subscription is not in a trial.");
+
     public static Error TransitionNotAllowed(SubscriptionStatus from, SubscriptionStatus to) =>
         Error.Rule("billing.subscription.transition_not_allowed", $"A subscription cannot go from {from} to {to}.");
 }

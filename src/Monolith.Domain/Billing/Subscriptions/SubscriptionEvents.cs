@@ -35,3 +35,7 @@ public sealed record SubscriptionCancelScheduled(Guid SubscriptionId, Guid Billi
     : IDomainEvent;
 
 public sealed record SubscriptionCancelUnscheduled(Guid SubscriptionId, Guid BillingAccountId, DateTimeOffset OccurredAt) : IDomainEvent;
+
+/// <summary>The trial ends at <paramref name="TrialEnd"/> (the provider's advance notice); no status change.</summary>
+public sealed record SubscriptionTrialEnding(Guid SubscriptionId, Guid BillingAccountId, string PlanId, DateTimeOffset TrialEnd, DateTimeOffset OccurredAt)
+    : IDomainEvent;

@@ -11,11 +11,14 @@ namespace Monolith.Infrastructure.Billing.Entitlements;
 /// <summary>
 /// Drops an account's cached entitlements as soon as a change to it COMMITS on this instance — not before (a rolled
 /// back change must not be visible) and not later (a revoked grant must never be served after its commit). Other
-/// instances learn of changes through the outbox.
+/// instances drop theirs on PostgreSQL NOTIFY (PostgresCommitNotifier, PostgresChangeListener).
 /// </summary>
 internal sealed class EntitlementCacheInvalidator(EntitlementCache cache) : AfterCommitInterceptor<HashSet<Guid>>
 {
-    protected override void Collect(DbContext context, HashSet<Guid> touched)
+    protected override void Collect(DbContext context, HashSet<Guid> touched) => CollectTouchedAccounts(context, touched);
+
+    /// <summary>The billing accounts whose entitlements the pending changes of <paramref name="context"/> may change.</summary>
+    internal static void CollectTouchedAccounts(DbContext context, HashSet<Guid> touched)
     {
         foreach (var entry in context.ChangeTracker.Entries())
         {

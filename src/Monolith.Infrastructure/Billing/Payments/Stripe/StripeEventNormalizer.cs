@@ -64,7 +64,7 @@ internal sealed class StripeEventNormalizer(PlanCatalog catalog)
                 return Result.Success(None);
 
             case "customer.subscription.created" or "customer.subscription.updated" or "customer.subscription.paused"
-                or "customer.subscription.resumed" or "customer.subscription.deleted":
+                or "customer.subscription.resumed" or "customer.subscription.deleted" or "customer.subscription.trial_will_end":
             {
                 var snapshot = Snapshot(obj, at);
                 if (snapshot.IsFailure)
@@ -79,9 +79,12 @@ internal sealed class StripeEventNormalizer(PlanCatalog catalog)
                 }
 
                 var account = StripeJson.AccountId(obj.Str($"metadata.{AccountMetadataKey}"));
-                return type == "customer.subscription.deleted"
-                    ? One(new SubscriptionDeleted(Provider, eventId, at, customer, account, snapshot.Value))
-                    : One(new SubscriptionChanged(Provider, eventId, at, customer, account, snapshot.Value));
+                return type switch
+                {
+                    "customer.subscription.deleted" => One(new SubscriptionDeleted(Provider, eventId, at, customer, account, snapshot.Value)),
+                    "customer.subscription.trial_will_end" => One(new SubscriptionTrialWillEnd(Provider, eventId, at, customer, account, snapshot.Value)),
+                    _ => One(new SubscriptionChanged(Provider, eventId, at, customer, account, snapshot.Value)),
+                };
             }
 
             case "invoice.paid" or "invoice.payment_succeeded":
