@@ -1,6 +1,7 @@
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
+using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
