@@ -29,6 +29,12 @@ internal sealed class BillingEmails(IAppOrigin origin)
             "Please update your payment method so your subscription stays active. We will retry the payment automatically.",
             ("Update your payment method", BillingUrl));
 
+    public EmailMessage DunningReminder(BillingContact to, string planName, int number, string key) =>
+        Compose(to, $"Reminder: your {planName} payment is still outstanding", key,
+            $"The latest payment for the {planName} subscription of {to.OrganizationName} has not gone through yet (reminder {number.ToString(CultureInfo.InvariantCulture)}).",
+            "Please update your payment method; access may be limited once the grace period ends.",
+            ("Update your payment method", BillingUrl));
+
     public EmailMessage SubscriptionCanceled(BillingContact to, string planName, DateTimeOffset? endedAt, string key) =>
         Compose(to, $"Your {planName} subscription was canceled", key,
             $"The {planName} subscription of {to.OrganizationName} was canceled" +

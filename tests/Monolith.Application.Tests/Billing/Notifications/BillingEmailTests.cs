@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Monolith.Application.Billing.Notifications.SendDunningReminderEmail;
 using Monolith.Application.Billing.Notifications.SendPaymentFailedEmail;
 using Monolith.Application.Billing.Notifications.SendReceiptEmail;
 using Monolith.Application.Billing.Notifications.SendSubscriptionCanceledEmail;
 using Monolith.Application.Billing.Notifications.SendTrialEndingEmail;
 using Monolith.Application.Billing.ProviderEvents;
+using Monolith.Application.Billing.Subscriptions.RaiseDunningReminder;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Infrastructure.Email;
 using Monolith.Infrastructure.Outbox;
@@ -106,6 +108,39 @@ public abstract class BillingEmailTests<TDatabase>(TDatabase database) : IClassF
         };
         var states = await _host.QueryDbAsync(db => db.OutboxDeliveries.AsNoTracking().Where(d => handlers.Contains(d.Handler))
             .Select(d => d.State).ToListAsync());
+        Assert.All(states, s => Assert.Equal(OutboxDeliveryState.Succeeded, s));
+    }
+
+    [Fact]
+    public async Task DunningReminder_WhilePastDue_EmailsTheOwner_AndNotOnceRecovered()
+    {
+        var customer = $"cus_{Guid.NewGuid():N}";
+        var subscription = $"sub_{Guid.NewGuid():N}";
+        var (email, accountId) = await _host.OwnerWithAccountAsync(customer);
+        var t0 = DateTimeOffset.UtcNow.AddDays(-3);
+        SubscriptionSnapshot Snapshot(SubscriptionStatus status, DateTimeOffset at) =>
+            new(subscription, status, "pro-monthly", "pro", 1, t0, t0.AddDays(30), null, false, null, null, at);
+        await _host.ApplyAsync(new SubscriptionChanged(NotificationTestKit.Provider, "evt_1", t0.AddMinutes(1), customer, accountId, Snapshot(SubscriptionStatus.PastDue, t0.AddMinutes(1))));
+        var subscriptionId = await _host.QueryDbAsync(db => db.Subscriptions.Where(s => s.ProviderSubscriptionId == subscription).Select(s => s.Id).SingleAsync());
+
+        var first = await _host.SendAsync(new RaiseDunningReminderCommand(subscriptionId, TimeSpan.FromDays(1)));
+        await _host.Engine().DrainAsync(CancellationToken.None);
+
+        Assert.True(first.IsSuccess && first.Value.Raised);
+        var reminder = Assert.Single(MailTo(email));
+        Assert.Equal("Reminder: your Pro payment is still outstanding", reminder.Subject);
+        Assert.Contains("Update your payment method: http://app.test/billing", reminder.TextBody, StringComparison.Ordinal);
+
+        // A reminder raised while past_due but delivered after the payment recovered sends nothing.
+        var second = await _host.SendAsync(new RaiseDunningReminderCommand(subscriptionId, TimeSpan.FromMilliseconds(1)));
+        Assert.True(second.IsSuccess && second.Value.Raised, second.Error?.Code);
+        await _host.ApplyAsync(new SubscriptionChanged(NotificationTestKit.Provider, "evt_2", t0.AddMinutes(2), customer, accountId, Snapshot(SubscriptionStatus.Active, t0.AddMinutes(2))));
+        await _host.Engine().DrainAsync(CancellationToken.None);
+
+        Assert.Single(MailTo(email));
+        var states = await _host.QueryDbAsync(db => db.OutboxDeliveries.AsNoTracking()
+            .Where(d => d.Handler == SendDunningReminderEmailHandler.HandlerName).Select(d => d.State).ToListAsync());
+        Assert.Equal(2, states.Count);
         Assert.All(states, s => Assert.Equal(OutboxDeliveryState.Succeeded, s));
     }
 
