@@ -131,6 +131,7 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
         ["PAGE /_simulator/checkout/{sessionId}"] = "the simulator's hosted checkout (the provider's page; 404 unless the simulator is active)",
         ["PAGE /_simulator/portal/{portalSessionId}"] = "the simulator's billing portal (the provider's page)",
         ["PAGE /_simulator/clock"] = "the simulator's test clock (development tool; 404 unless the simulator is active)",
+        ["PAGE /_dev/mailbox/{id?}"] = "the development mailbox (404 outside Development or with the SMTP sender; docs/email.md)",
     };
 
     [Fact]

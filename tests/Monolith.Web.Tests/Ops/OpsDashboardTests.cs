@@ -17,7 +17,7 @@ public sealed class OpsDashboardTests(OpsHostFixture host) : IClassFixture<OpsHo
     [
         "/ops", "/ops/deliveries", "/ops/deliveries?state=Dead", "/ops/webhooks", "/ops/webhooks?type=checkout.", "/ops/accounts",
         "/ops/accounts?q=demo", "/ops/audit", $"/ops/deliveries/{Guid.NewGuid()}", $"/ops/deliveries/{Guid.NewGuid()}/delete",
-        $"/ops/webhooks/{Guid.NewGuid()}", $"/ops/accounts/{Guid.NewGuid()}",
+        $"/ops/webhooks/{Guid.NewGuid()}", $"/ops/accounts/{Guid.NewGuid()}", "/ops/jobs", "/ops/drift",
     ];
 
     [Theory]
@@ -263,6 +263,83 @@ public sealed class OpsDashboardTests(OpsHostFixture host) : IClassFixture<OpsHo
         Assert.Contains("demo@monolith.local", details, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"reconcile-spot\"", details, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"subscriptions\"", details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Jobs_OpsUser_SeesEverySchedule_AndTriggerNowRunsTheJobAndIsAudited()
+    {
+        var client = await OpsAsync();
+
+        var html = await client.GetStringAsync("/ops/jobs");
+        foreach (var job in new[] { "billing.reconciliation", "billing.inbox-retry", "billing.checkout-expiry", "maintenance.retention", "billing.dunning-reminders" })
+        {
+            Assert.Contains($"data-job=\"{job}\"", html, StringComparison.Ordinal);
+        }
+
+        var response = await PostFormAsync(client, "/ops/jobs", "Trigger&name=maintenance.retention");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var audit = Assert.Single(await App.AuditForAsync("maintenance.retention"));
+        Assert.Equal((OpsActions.JobTrigger, OpsEmail), (audit.Action, audit.ActorEmail));
+        await OpsTestApp.WaitUntilAsync(async () =>
+        {
+            var page = await client.GetStringAsync("/ops/jobs");
+            var row = System.Text.RegularExpressions.Regex.Match(page, "data-job=\"maintenance.retention\">(.*?)</tr>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+            return System.Text.RegularExpressions.Regex.IsMatch(row, "data-testid=\"job-last-run\">\\d{4}-");
+        }, "the triggered job's run to show on the page");
+    }
+
+    [Fact]
+    public async Task Jobs_TriggerUnknownJob_ShowsTheErrorAndAuditsNothing()
+    {
+        var client = await OpsAsync();
+
+        var response = await PostFormAsync(client, "/ops/jobs", "Trigger&name=no.such-job");
+        var page = await client.GetStringAsync(response.Headers.Location);
+
+        Assert.Contains("jobs.not_found", page, StringComparison.Ordinal);
+        Assert.Empty(await App.AuditForAsync("no.such-job"));
+    }
+
+    [Fact]
+    public async Task ReconcileNow_AccountWithAnOpenCheckout_ChecksItAndIsAudited()
+    {
+        var demo = await SignedInAsync("demo@monolith.local", "demo-password-1");
+        Assert.Equal(HttpStatusCode.OK, (await demo.PostAsync("/api/billing/checkout", System.Net.Http.Json.JsonContent.Create(new { priceId = "pro-monthly" }))).StatusCode);
+        var client = await OpsAsync();
+        var found = await client.GetStringAsync("/ops/accounts?q=demo%40monolith");
+        var link = System.Text.RegularExpressions.Regex.Match(found, "href=\"(/ops/accounts/([0-9a-f-]{36}))\"").Groups;
+
+        var response = await PostFormAsync(client, link[1].Value, "Reconcile");
+        var page = await client.GetStringAsync(response.Headers.Location);
+
+        Assert.Matches("Reconciliation checked [1-9]\\d* object\\(s\\) and wrote 0 drift report\\(s\\)", page);
+        var audit = Assert.Single(await App.AuditForAsync(link[2].Value));
+        Assert.Equal((OpsActions.AccountReconcile, OpsEmail), (audit.Action, audit.ActorEmail));
+    }
+
+    [Fact]
+    public async Task Drift_ListsReports_AndFiltersByAccount()
+    {
+        var account = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        await App.WithDbAsync(db =>
+        {
+            db.DriftReports.Add(new Monolith.Application.Billing.Reconciliation.BillingDriftReport(
+                Guid.NewGuid(), DateTimeOffset.UtcNow, "Subscription", "inmemory", "sub_drift_1", account, "Incomplete", "Active", "status Incomplete → Active"));
+            db.DriftReports.Add(new Monolith.Application.Billing.Reconciliation.BillingDriftReport(
+                Guid.NewGuid(), DateTimeOffset.UtcNow, "Payment", "inmemory", "pi_drift_2", other, "(none)", "Succeeded", "payment created"));
+            return db.SaveChangesAsync();
+        });
+        var client = await OpsAsync();
+
+        var all = await client.GetStringAsync("/ops/drift");
+        var filtered = await client.GetStringAsync($"/ops/drift?account={account}");
+
+        Assert.Contains("sub_drift_1", all, StringComparison.Ordinal);
+        Assert.Contains("pi_drift_2", all, StringComparison.Ordinal);
+        Assert.Contains("sub_drift_1", filtered, StringComparison.Ordinal);
+        Assert.DoesNotContain("pi_drift_2", filtered, StringComparison.Ordinal);
     }
 
     private async Task<HttpClient> OpsAsync() => await SignedInAsync(OpsEmail, "ops-password-1");

@@ -54,4 +54,6 @@ public static class OpsActions
     public const string DeliveryRequeue = "delivery.requeue";
     public const string DeliveryDelete = "delivery.delete";
     public const string WebhookReapply = "webhook.reapply";
+    public const string AccountReconcile = "account.reconcile";
+    public const string JobTrigger = "job.trigger";
 }

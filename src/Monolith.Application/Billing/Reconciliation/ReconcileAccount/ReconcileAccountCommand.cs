@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Billing.Payments;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Application.Common.Messaging;
+using Monolith.Application.Ops.Audit;
 using Monolith.Domain.Common;
 
 namespace Monolith.Application.Billing.Reconciliation.ReconcileAccount;
@@ -10,11 +11,12 @@ namespace Monolith.Application.Billing.Reconciliation.ReconcileAccount;
 /// <summary>
 /// "Reconcile now" for one organisation (ops dashboard): every non-terminal subscription and payment and every open
 /// checkout of its billing account, whatever its age, in one transaction. An object the provider no longer knows is
-/// skipped (it is listed in <see cref="ReconcileResult.Checked"/> but writes no report).
+/// skipped (it is listed in <see cref="ReconcileResult.Checked"/> but writes no report). Audited (<c>account.reconcile</c>)
+/// in the same transaction as the changes it applied.
 /// </summary>
 public sealed record ReconcileAccountCommand(Guid OrganizationId) : ICommand<ReconcileResult>, IOpsRequest;
 
-internal sealed class ReconcileAccountHandler(IAppDbContext db, IPaymentsPort payments, BillingReconciler reconciler, TimeProvider clock)
+internal sealed class ReconcileAccountHandler(IAppDbContext db, IPaymentsPort payments, BillingReconciler reconciler, OpsAuditTrail audit, TimeProvider clock)
     : IRequestHandler<ReconcileAccountCommand, Result<ReconcileResult>>
 {
     public static readonly Error AccountNotFound =
@@ -47,6 +49,9 @@ internal sealed class ReconcileAccountHandler(IAppDbContext db, IPaymentsPort pa
             }
         }
 
+        await audit.RecordAsync(
+            OpsActions.AccountReconcile, "organization", request.OrganizationId.ToString(),
+            $"checked {due.Count}, drift reports {reports.Count}", cancellationToken);
         return new ReconcileResult(due.Count, reports);
     }
 }

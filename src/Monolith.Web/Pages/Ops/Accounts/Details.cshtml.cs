@@ -1,6 +1,7 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Monolith.Application.Billing.Reconciliation.ReconcileAccount;
 using Monolith.Application.Ops.BillingAccounts.GetBillingAccountDetails;
 using Monolith.Web.Ops;
 
@@ -22,14 +23,13 @@ public sealed class AccountDetailsModel(IMediator mediator) : PageModel
         return Page();
     }
 
-    // ── RECONCILE NOW: wiring point for the lead ─────────────────────────────────────────────────────────────────
-    // The jobs work builds ReconcileAccountCommand (IOpsRequest, audited). Replace the body with:
-    //     var result = await mediator.Send(new ReconcileAccountCommand(organizationId), cancellationToken);
-    //     this.Flash(result, "Reconciliation ran: …");
-    // The form on the page already posts here with its antiforgery token.
-    public IActionResult OnPostReconcile(Guid organizationId)
+    /// <summary>"Reconcile now": re-fetch this organisation's open billing objects from the provider (audited).</summary>
+    public async Task<IActionResult> OnPostReconcileAsync(Guid organizationId, CancellationToken cancellationToken)
     {
-        TempData[OpsPageResults.ErrorKey] = "Reconciliation is not available in this build yet.";
+        var result = await mediator.Send(new ReconcileAccountCommand(organizationId), cancellationToken);
+        this.Flash(result, result.IsSuccess
+            ? $"Reconciliation checked {result.Value.Checked} object(s) and wrote {result.Value.DriftReportIds.Count} drift report(s)."
+            : string.Empty);
         return RedirectToPage(new { organizationId });
     }
 }
