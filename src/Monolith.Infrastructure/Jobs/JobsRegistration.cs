@@ -86,11 +86,23 @@ public static class JobsRegistration
 /// </summary>
 internal sealed class SchedulerHostedService(ISchedulerFactory schedulers) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        await (await schedulers.GetScheduler(cancellationToken)).Start(cancellationToken);
+    private IScheduler? _scheduler;
 
-    public async Task StopAsync(CancellationToken cancellationToken) =>
-        await (await schedulers.GetScheduler(cancellationToken)).Shutdown(waitForJobsToComplete: true, cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _scheduler = await schedulers.GetScheduler(cancellationToken);
+        await _scheduler.Start(cancellationToken);
+    }
+
+    /// <summary>Shuts down the scheduler this service started; a second stop (hosts may be stopped twice) is a no-op.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = Interlocked.Exchange(ref _scheduler, null);
+        if (scheduler is not null && await scheduler.GetStatus(cancellationToken) != SchedulerStatus.Shutdown)
+        {
+            await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        }
+    }
 }
 
 /// <summary>Ready when the scheduler is running (started, not in standby); jobs disabled by configuration count as ready.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Common.Telemetry;
 
@@ -11,7 +12,7 @@ internal static class ObservabilityRegistration
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMetrics();
-        services.AddSingleton<MonolithMetrics>();
+        services.TryAddSingleton<MonolithMetrics>();
         services.AddOptions<OpenTelemetryOptions>().Bind(configuration.GetSection(OpenTelemetryOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OpenTelemetryOptions>, OpenTelemetryOptionsValidator>();
         services.AddHostedService<OpenTelemetryExporter>();

@@ -133,7 +133,13 @@ public sealed class RefusalTests(WebHostFixture host) : IClassFixture<WebHostFix
         // /error is re-executed by the exception handler for failed POSTs: it ignores the token and has no action.
         foreach (var page in pages.Where(p => !p.Equals("/error", StringComparison.OrdinalIgnoreCase)))
         {
-            var path = page.Replace("{sessionId}", "cs_sim_x", StringComparison.Ordinal).Replace("{portalSessionId}", "bps_sim_x", StringComparison.Ordinal);
+            var path = string.Concat(page.Split('/').Select((segment, i) => (i == 0 ? "" : "/") + segment switch
+            {
+                "{sessionId}" => "cs_sim_x",
+                "{portalSessionId}" => "bps_sim_x",
+                _ when segment.StartsWith('{') => Guid.NewGuid().ToString(),
+                _ => segment,
+            }));
             foreach (var handler in new[] { "", "?handler=Checkout", "?handler=Cancel", "?handler=Change", "?handler=Portal", "?handler=Pay", "?handler=Advance" })
             {
                 var response = await client.PostAsync(path + handler, new FormUrlEncodedContent(new Dictionary<string, string>

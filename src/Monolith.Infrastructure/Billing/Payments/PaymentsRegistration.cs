@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.InMemory;
@@ -19,6 +20,8 @@ public static class PaymentsRegistration
             .Bind(configuration.GetSection(PaymentsOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
+        services.AddMetrics();
+        services.TryAddSingleton<Application.Common.Telemetry.MonolithMetrics>();
         services.AddSingleton<IPaymentsPort>(sp => new InstrumentedPaymentsPort(
             sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
                 ? ActivatorUtilities.CreateInstance<InMemoryPaymentsProvider>(sp)
