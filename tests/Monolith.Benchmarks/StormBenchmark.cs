@@ -6,7 +6,7 @@ using Npgsql;
 namespace Monolith.Benchmarks;
 
 /// <summary>
-/// <c>storm [--events N] [--accounts N] [--concurrency N] [--duplicates F] [--reorder F] [--baseline-seconds N] [--warmup N]</c>:
+/// <c>storm [--events N] [--accounts N] [--concurrency N] [--duplicates F] [--reorder F] [--baseline-seconds N] [--warmup N] [--app-env KEY=VALUE]… [--app-log]</c>:
 /// a throwaway durable PostgreSQL, the real app (this build's configuration) on Kestrel with the Stripe adapter, a
 /// Stripe-playing load generator, and in the same run against the same server a baseline of single-row durable
 /// <c>INSERT … ON CONFLICT DO NOTHING</c> commits at the same concurrency. Prints throughput, latency, the ratio,
@@ -36,6 +36,15 @@ internal static class StormBenchmark
 
         // Webhooks never call the Stripe API; an unused port makes any call that did fail loudly instead of leaving the machine.
         var environment = StormDatabase.AppEnvironment(connectionString, $"http://127.0.0.1:{AppServer.FreePort()}");
+        // --app-env KEY=VALUE (repeatable): extra settings for the app, e.g. to compare a setting's cost.
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--app-env" && args[i + 1].Split('=', 2) is [var key, var value])
+            {
+                environment[key] = value;
+            }
+        }
+
         await using var app = await AppServer.StartAsync(environment);
         var config = typeof(StormBenchmark).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
             .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration;
@@ -47,7 +56,11 @@ internal static class StormBenchmark
         using var sender = new StormSender(app.BaseAddress, StormDatabase.WebhookSecret, concurrency);
         var warm = Math.Min(warmup, storm.Deliveries.Count / 10);
         await sender.SendAsync(storm.Deliveries.Take(warm).ToList(), TimeSpan.FromMinutes(2));
+        var cpuBefore = app.CpuTime();
+        var commitsBefore = await CommitsAsync(connectionString);
         var run = await sender.SendAsync(storm.Deliveries.Skip(warm).ToList(), TimeSpan.FromMinutes(10));
+        var cpu = app.CpuTime() - cpuBefore;
+        var commits = await CommitsAsync(connectionString) - commitsBefore;
         var outboxWatch = Stopwatch.StartNew();
         var drained = await StormDatabase.WaitForOutboxAsync(connectionString, TimeSpan.FromMinutes(2));
         outboxWatch.Stop();
@@ -72,6 +85,8 @@ internal static class StormBenchmark
             measured deliveries   {run.Delivered} in {run.Elapsed.TotalSeconds:F2} s ({run.Requests} requests, {run.Rejected} non-2xx, {run.Unreachable} unanswered, all retried)
             events/s              {perSecond:F0} (deliveries acknowledged per second, duplicates included)
             latency per request   p50 {p50:F2} ms   p95 {p95:F2} ms   p99 {p99:F2} ms   max {run.Latencies[^1]:F2} ms
+            app CPU per delivery  {cpu.TotalMilliseconds / run.Delivered:F2} ms (user+system, /proc/<pid>/stat; includes the outbox workers running meanwhile)
+            db commits/delivery   {(double)commits / run.Delivered:F2} (pg_stat_database.xact_commit, all sessions)
             baseline commits/s    {baseline:F0} (before {before:F0}, after {after:F0}; INSERT … ON CONFLICT DO NOTHING, autocommit, {concurrency} connections)
             ratio                 {ratio:F2} (events/s ÷ baseline commits/s)
             app peak RSS          {rssMb:F0} MB (VmHWM)
@@ -81,6 +96,11 @@ internal static class StormBenchmark
             targets (concurrency 8): ratio >= 0.5 {Verdict(ratio >= 0.5)}, p99 <= 25 ms {Verdict(p99 <= 25)}, RSS <= 400 MB {Verdict(rssMb <= 400)}, 0 violations {Verdict(violations.Count == 0)}
             """);
         Console.WriteLine(report);
+        if (args.Contains("--app-log"))
+        {
+            Console.WriteLine($"app log (last lines):{Environment.NewLine}{app.Tail}");
+        }
+
         foreach (var violation in violations.Take(50))
         {
             Console.WriteLine($"  violation: {violation}");
@@ -99,6 +119,8 @@ internal static class StormBenchmark
             await create.ExecuteNonQueryAsync();
         }
 
+        // Unpooled: each worker's backend exits at the end, so its statistics are flushed before the storm is measured.
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
         long next = 0;
         long commits = 0;
         using var stop = new CancellationTokenSource();
@@ -122,6 +144,17 @@ internal static class StormBenchmark
         await Task.WhenAll(workers);
         watch.Stop();
         return commits / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<long> CommitsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_stat_force_next_flush(); SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0);
     }
 
     private static string Verdict(bool met) => met ? "met" : "MISSED";

@@ -117,6 +117,15 @@ public sealed class AppServer : IAsyncDisposable
         throw new InvalidOperationException("VmHWM not found.");
     }
 
+    /// <summary>CPU time (user + system) the process has used so far, from /proc/&lt;pid&gt;/stat (clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, in-flight work dies with the process.</summary>
     public async Task KillAsync()
     {
