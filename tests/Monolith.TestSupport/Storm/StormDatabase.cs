@@ -180,6 +180,18 @@ public static class StormDatabase
         return violations;
     }
 
+    /// <summary>Delivery states with counts, highest attempt and a last error, for failure messages.</summary>
+    public static async Task<string> OutboxSummaryAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var rows = await RowsAsync(connection,
+            "SELECT state, count(*), max(attempts), max(last_error) FROM outbox_deliveries GROUP BY state",
+            r => $"{r.GetString(0)}={r.GetInt64(1)} (max attempts {r.GetInt32(2)}{(r.IsDBNull(3) ? string.Empty : $", last error {r.GetString(3)}")})");
+        var undispatched = await ScalarAsync(connection, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL");
+        return $"{string.Join("; ", rows)}; undispatched messages {undispatched}";
+    }
+
     public static async Task<long> ScalarAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -23,7 +23,9 @@ public sealed class AppKillTests : IAsyncLifetime
         // One worker taking one delivery at a time keeps deliveries queued while the storm is still arriving; a short
         // lease lets the restarted app retake what the killed one had claimed.
         _environment["Outbox__Workers__Concurrency"] = "1";
-        _environment["Outbox__BatchSize"] = "1";
+        _environment["Outbox__BatchSize"] = "2";
+        _environment["Outbox__BackoffBase"] = "00:00:00.200";
+        _environment["Outbox__BackoffCap"] = "00:00:02";
         _environment["Outbox__LeaseDuration"] = "00:00:02";
         _environment["Outbox__PollInterval"] = "00:00:00.200";
         _app = await AppServer.StartAsync(_environment);
@@ -50,7 +52,8 @@ public sealed class AppKillTests : IAsyncLifetime
 
         Assert.True(unfinishedAtKill > 0, "The kill must interrupt outbox work that was still to be done.");
         Assert.Equal(_storm.Deliveries.Count, run.Delivered);
-        Assert.True(await StormDatabase.WaitForOutboxAsync(_database.ConnectionString, TimeSpan.FromMinutes(1)), $"The outbox did not drain after the restart. App:\n{_app.Tail}");
+        Assert.True(await StormDatabase.WaitForOutboxAsync(_database.ConnectionString, TimeSpan.FromMinutes(2)),
+            $"The outbox did not drain after the restart: {await StormDatabase.OutboxSummaryAsync(_database.ConnectionString)}. App:\n{_app.Tail}");
         var violations = await StormDatabase.VerifyAsync(_database.ConnectionString, _storm);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         Assert.Equal(_storm.Accounts.Sum(a => a.OneTimePaymentIds.Count), await StormDatabase.ScalarAsync(_database.ConnectionString,

@@ -14,13 +14,16 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
     private ThrowawayPostgres _postgres = null!;
     private AppServer _app = null!;
     private string _connectionString = string.Empty;
+    private string _appConnectionString = string.Empty;
 
     public async Task InitializeAsync()
     {
         _postgres = await ThrowawayPostgres.StartAsync();
         await _postgres.CreateDatabaseAsync("faults");
-        _connectionString = _postgres.ConnectionString("faults", maxPoolSize: 10);
-        _app = await AppServer.StartAsync(StormDatabase.AppEnvironment(_connectionString, $"http://127.0.0.1:{AppServer.FreePort()}"));
+        _appConnectionString = _postgres.ConnectionString("faults", maxPoolSize: 10);
+        // This process's own connections are unpooled: a pooled one would be a dead socket after the restart.
+        _connectionString = _appConnectionString + ";Pooling=false";
+        _app = await AppServer.StartAsync(StormDatabase.AppEnvironment(_appConnectionString, $"http://127.0.0.1:{AppServer.FreePort()}"));
         await StormDatabase.SeedAsync(_connectionString, _storm.Accounts);
     }
 
@@ -45,7 +48,8 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         Assert.True(acknowledgedAtStop < _storm.Deliveries.Count, "The database must stop before the storm ends.");
         Assert.Equal(_storm.Deliveries.Count, run.Delivered);
         Assert.True(run.Rejected + run.Unreachable >= 8, "Deliveries during the outage must have been refused and retried.");
-        Assert.True(await StormDatabase.WaitForOutboxAsync(_connectionString, TimeSpan.FromMinutes(1)), "The outbox did not drain after the restart.");
+        Assert.True(await StormDatabase.WaitForOutboxAsync(_connectionString, TimeSpan.FromMinutes(2)),
+            $"The outbox did not drain after the restart: {await StormDatabase.OutboxSummaryAsync(_connectionString)}. App:\n{_app.Tail}");
         var violations = await StormDatabase.VerifyAsync(_connectionString, _storm);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         Assert.False(_app.HasExited, "The app must survive the database outage.");
