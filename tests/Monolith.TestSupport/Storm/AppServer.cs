@@ -15,6 +15,7 @@ public sealed class AppServer : IAsyncDisposable
     private const int TailLines = 200;
     private readonly Queue<string> _tail = new();
     private readonly Process _process;
+    private bool _disposed;
 
     private AppServer(Process process, Uri baseAddress)
     {
@@ -67,8 +68,9 @@ public sealed class AppServer : IAsyncDisposable
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        // Generous: on a machine shared with parallel builds and test runs a cold start can take a minute or more.
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
         while (true)
         {
             if (server._process.HasExited)
@@ -129,6 +131,11 @@ public sealed class AppServer : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown hooks, no flushing, in-flight work dies with the process.</summary>
     public async Task KillAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: false);
@@ -140,7 +147,11 @@ public sealed class AppServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
-        _process.Dispose();
+        if (!_disposed)
+        {
+            _disposed = true;
+            _process.Dispose();
+        }
     }
 
     public static int FreePort()
