@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Monolith.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "storm")
+{
+    return await StormBenchmark.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(StormBenchmark).Assembly).Run(args);
+return 0;
