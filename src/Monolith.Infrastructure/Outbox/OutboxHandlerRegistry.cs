@@ -34,6 +34,12 @@ internal sealed class OutboxHandlerBinding
     }
 }
 
+/// <summary>The names of the handlers registered for an outbox message type (what <c>AppDbContext</c> fans out to at commit).</summary>
+public interface IOutboxHandlerNames
+{
+    IEnumerable<string> For(string eventType);
+}
+
 /// <summary>The registrations of <see cref="IOutboxHandler{TEvent}"/> (kept so the registry can read them after the build).</summary>
 internal sealed class OutboxHandlerCatalog(IServiceCollection services)
 {
@@ -49,12 +55,14 @@ internal sealed class OutboxHandlerCatalog(IServiceCollection services)
 /// Which handlers consume which outbox message type (keyed by the event's CLR type name, as AppDbContext writes it).
 /// Built once, on first use; duplicate or invalid handler names fail loudly.
 /// </summary>
-internal sealed class OutboxHandlerRegistry(OutboxHandlerCatalog catalog, IServiceScopeFactory scopes)
+internal sealed class OutboxHandlerRegistry(OutboxHandlerCatalog catalog, IServiceScopeFactory scopes) : IOutboxHandlerNames
 {
     private readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<OutboxHandlerBinding>>> _byType = new(() => Build(catalog, scopes));
 
     public IReadOnlyList<OutboxHandlerBinding> HandlersFor(string eventType) =>
         _byType.Value.TryGetValue(eventType, out var handlers) ? handlers : [];
+
+    IEnumerable<string> IOutboxHandlerNames.For(string eventType) => HandlersFor(eventType).Select(h => h.Name);
 
     public OutboxHandlerBinding? Find(string eventType, string handler) =>
         HandlersFor(eventType).FirstOrDefault(h => h.Name == handler);

@@ -16,6 +16,7 @@ internal static class OutboxRegistration
         services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
         services.AddSingleton(new OutboxHandlerCatalog(services));
         services.AddSingleton<OutboxHandlerRegistry>();
+        services.AddSingleton<IOutboxHandlerNames>(sp => sp.GetRequiredService<OutboxHandlerRegistry>());
         services.AddSingleton<OutboxWakeup>();
         services.AddSingleton<OutboxCommitSignal>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<OutboxCommitSignal>());

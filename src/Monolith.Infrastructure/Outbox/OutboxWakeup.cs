@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Common.Outbox;
 using Monolith.Infrastructure.Persistence;
@@ -27,24 +26,55 @@ internal sealed class OutboxWakeup
 /// Wakes the dispatcher as soon as a save that wrote outbox rows COMMITS on this instance (a rolled-back one wakes
 /// nothing). Polling is only the fallback.
 /// </summary>
-internal sealed class OutboxCommitSignal(OutboxWakeup wakeup) : AfterCommitInterceptor<StrongBox<bool>>
+internal sealed class OutboxCommitSignal(OutboxWakeup wakeup) : AfterCommitInterceptor<OutboxCommitSignal.Written>
 {
-    protected override void Collect(DbContext context, StrongBox<bool> wroteOutbox)
+    protected override void Collect(DbContext context, Written written)
     {
-        if (context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+        foreach (var entry in context.ChangeTracker.Entries())
         {
-            wroteOutbox.Value = true;
+            if (entry.State != EntityState.Added)
+            {
+                continue;
+            }
+
+            switch (entry.Entity)
+            {
+                case OutboxMessage { DispatchedAt: null }:
+                    written.Messages = true; // left for the dispatcher
+                    break;
+                case OutboxDelivery:
+                    written.Deliveries = true; // aggregates' events arrive fanned out: wake the workers directly
+                    break;
+            }
         }
     }
 
-    protected override void AfterCommit(StrongBox<bool> wroteOutbox)
+    /// <summary>Wakes only the loops that have something new: most commits write events no handler consumes.</summary>
+    protected override void AfterCommit(Written written)
     {
-        if (wroteOutbox.Value)
+        if (written.Messages)
         {
-            wroteOutbox.Value = false;
             wakeup.Messages.Pulse();
         }
+
+        if (written.Deliveries)
+        {
+            wakeup.Deliveries.Pulse();
+        }
+
+        Reset(written);
     }
 
-    protected override void Reset(StrongBox<bool> wroteOutbox) => wroteOutbox.Value = false;
+    protected override void Reset(Written written)
+    {
+        written.Messages = false;
+        written.Deliveries = false;
+    }
+
+    internal sealed class Written
+    {
+        public bool Messages { get; set; }
+        public bool Deliveries { get; set; }
+    }
+
 }

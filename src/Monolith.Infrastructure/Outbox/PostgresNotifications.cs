@@ -140,9 +140,9 @@ internal sealed class PostgresCommitNotifier(PostgresNotifications notifications
                 continue;
             }
 
-            if (entry.Entity is OutboxMessage)
+            if (entry.Entity is OutboxMessage { DispatchedAt: null })
             {
-                pending.Messages = true;
+                pending.Messages = true; // only messages left for the dispatcher (aggregates' events arrive fanned out)
             }
             else if (entry.Entity is OutboxDelivery)
             {

@@ -25,9 +25,12 @@ namespace Monolith.Infrastructure.Persistence;
 
 /// <summary>
 /// The one DbContext, for PostgreSQL and SQLite alike. Saving bumps the version of every changed aggregate
-/// (optimistic concurrency) and turns raised domain events into outbox rows in the same transaction.
+/// (optimistic concurrency) and turns raised domain events into outbox rows in the same transaction — already fanned
+/// out into one delivery per registered handler (<see cref="IOutboxHandlerNames"/>), so the workers can claim them
+/// the moment the transaction commits, without a dispatcher round (and its commit) per message. Without a registry
+/// (design-time and CLI contexts) messages are left for the dispatcher.
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimeProvider clock)
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimeProvider clock, IOutboxHandlerNames? handlers = null)
     : IdentityDbContext<ApplicationUser, ApplicationRole, Guid>(options), IAppDbContext
 {
     private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
@@ -114,12 +117,17 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TimePro
             foreach (var domainEvent in aggregate.DomainEvents)
             {
                 var type = domainEvent.GetType();
-                OutboxMessages.Add(new OutboxMessage(
-                    Guid.NewGuid(),
-                    type.Name,
-                    JsonSerializer.Serialize(domainEvent, type, EventJson),
-                    domainEvent.OccurredAt,
-                    now));
+                var message = new OutboxMessage(Guid.NewGuid(), type.Name, JsonSerializer.Serialize(domainEvent, type, EventJson), domainEvent.OccurredAt, now);
+                OutboxMessages.Add(message);
+                if (handlers is not null)
+                {
+                    foreach (var handler in handlers.For(message.Type))
+                    {
+                        OutboxDeliveries.Add(new OutboxDelivery(Guid.NewGuid(), message.Id, message.Type, handler, now));
+                    }
+
+                    message.MarkDispatched(now);
+                }
             }
 
             aggregate.ClearDomainEvents();
