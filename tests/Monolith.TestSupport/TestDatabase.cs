@@ -130,3 +130,15 @@ public sealed class SqliteTestDatabase : TestDatabase
         return Task.CompletedTask;
     }
 }
+
+/// <summary>A PostgreSQL database someone else created (e.g. on a <see cref="Storm.ThrowawayPostgres"/> for benchmarks), migrated on initialise.</summary>
+public sealed class ExistingPostgresDatabase : TestDatabase
+{
+    public ExistingPostgresDatabase(string connectionString) => ConnectionString = connectionString;
+
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    public override Task InitializeAsync() => MigrateAsync(this);
+
+    public override Task DisposeAsync() => Task.CompletedTask;
+}
