@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Common.Telemetry;
 using OpenTelemetry;
@@ -15,7 +16,8 @@ namespace Monolith.Infrastructure.Observability;
 /// come from the runtime's own sources: ASP.NET Core, HttpClient, Npgsql, the runtime, and the app's
 /// <see cref="MonolithTelemetry.Name"/> source and meter.
 /// </summary>
-internal sealed class OpenTelemetryExporter(IOptions<OpenTelemetryOptions> options) : IHostedService, IDisposable
+internal sealed partial class OpenTelemetryExporter(IOptions<OpenTelemetryOptions> options, ILogger<OpenTelemetryExporter> logger)
+    : IHostedService, IDisposable
 {
     internal static readonly string[] ActivitySources = [MonolithTelemetry.Name, "Microsoft.AspNetCore", "System.Net.Http", "Npgsql"];
 
@@ -64,13 +66,29 @@ internal sealed class OpenTelemetryExporter(IOptions<OpenTelemetryOptions> optio
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Telemetry must never fail the host's shutdown: the SDK's meter provider can throw while meters of the same name
+    /// (other hosts in one process, e.g. tests) complete concurrently. Such a failure is logged and swallowed.
+    /// </summary>
     public void Dispose()
     {
-        tracerProvider?.Dispose();
-        tracerProvider = null;
-        meterProvider?.Dispose();
-        meterProvider = null;
+        var tracer = Interlocked.Exchange(ref tracerProvider, null);
+        var meter = Interlocked.Exchange(ref meterProvider, null);
+        foreach (var provider in new IDisposable?[] { tracer, meter })
+        {
+            try
+            {
+                provider?.Dispose();
+            }
+            catch (Exception ex)
+            {
+                LogShutdownFailed(logger, ex);
+            }
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OpenTelemetry provider shutdown failed; telemetry may be incomplete.")]
+    private static partial void LogShutdownFailed(ILogger logger, Exception exception);
 
     private static void Configure(OtlpExporterOptions exporter, OpenTelemetryOptions settings, string signalPath)
     {
