@@ -100,7 +100,7 @@ public sealed class AppServer : IAsyncDisposable
                 throw new TimeoutException($"The app did not become ready at {address}:{Environment.NewLine}{server.Tail}");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 

@@ -83,7 +83,7 @@ public static class StormDatabase
                 return false;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 

@@ -25,8 +25,8 @@ namespace Monolith.Web.Tests.Security;
 public sealed partial class LogScanTests : IAsyncLifetime
 {
     private const string StripeKey = "sk_test_LOGSCANkey4Yq7Zr2Wx9Tb5Nm3";
-    private const string StripeWebhookSecret = "whsec_LOGSCANstripe8Kp2Vd6Rj1Hs4";
-    private const string SimulatorWebhookSecret = "whsec_LOGSCANsim3Fg7Lc9Qa2Ue6";
+    private const string StripeWebhookSecret = "whsec_LOGSCAN-stripe-8Kp2Vd6Rj1Hs4";
+    private const string SimulatorWebhookSecret = "whsec_LOGSCAN-sim-3Fg7Lc9Qa2Ue6";
     private const string Password = "pw-LOGSCAN-long-enough-1";
     private const string GoodCard = "4242 4242 4242 4242";
     private const string RealLookingCard = "5555 5555 5555 4444";
