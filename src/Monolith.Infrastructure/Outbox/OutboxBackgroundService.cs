@@ -36,10 +36,7 @@ internal sealed partial class OutboxBackgroundService(
     private async Task<bool> WorkRoundAsync(CancellationToken ct)
     {
         var claimed = await engine.ClaimAsync(options.Value.BatchSize, ct);
-        foreach (var delivery in claimed)
-        {
-            await engine.ProcessAsync(delivery, ct);
-        }
+        await engine.ProcessBatchAsync(claimed, ct);
 
         return claimed.Count > 0;
     }

@@ -179,6 +179,126 @@ internal sealed partial class OutboxEngine(
         await RecordFailureAsync(delivery, error, ct);
     }
 
+    /// <summary>
+    /// Runs a claimed batch in ONE transaction: each delivery's processed marker and handler changes are flushed as the
+    /// handler succeeds, the successful deliveries are marked succeeded together, and one COMMIT (one durable flush)
+    /// covers the batch. A handler that returns a failure has its unsaved changes dropped and is recorded as failed
+    /// after the commit; anything that breaks the transaction itself (a database error inside a handler, a failed
+    /// commit) rolls the batch back and every delivery is run again on its own (<see cref="ProcessAsync"/>) — their
+    /// markers make that safe.
+    /// </summary>
+    public async Task ProcessBatchAsync(IReadOnlyList<OutboxDelivery> claimed, CancellationToken ct)
+    {
+        if (claimed.Count <= 1)
+        {
+            foreach (var delivery in claimed)
+            {
+                await ProcessAsync(delivery, ct);
+            }
+
+            return;
+        }
+
+        List<(OutboxDelivery Delivery, string Error)> failures;
+        List<OutboxDelivery> succeeded;
+        try
+        {
+            (succeeded, failures) = await RunBatchAsync(claimed, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return; // shutting down: the leases expire and the batch is claimed again
+        }
+        catch (Exception ex)
+        {
+            LogBatchFallback(logger, ex, claimed.Count);
+            foreach (var delivery in claimed)
+            {
+                await ProcessAsync(delivery, ct);
+            }
+
+            return;
+        }
+
+        foreach (var delivery in succeeded)
+        {
+            metrics.DeliverySucceeded(delivery.Handler);
+        }
+
+        foreach (var (delivery, error) in failures)
+        {
+            await RecordFailureAsync(delivery, error, ct);
+        }
+    }
+
+    private async Task<(List<OutboxDelivery> Succeeded, List<(OutboxDelivery, string)> Failed)> RunBatchAsync(
+        IReadOnlyList<OutboxDelivery> claimed, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var messageIds = claimed.Select(d => d.MessageId).Distinct().ToList();
+        var messages = await db.OutboxMessages.AsNoTracking().Where(m => messageIds.Contains(m.Id))
+            .Select(m => new { m.Id, m.Payload, m.OccurredAt }).ToDictionaryAsync(m => m.Id, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // A failed save rolls the whole batch back (and falls back to one delivery at a time), so EF's automatic
+        // savepoint around each SaveChanges would only cost two round trips per delivery.
+        db.Database.AutoSavepointsEnabled = false;
+        var processed = (await db.OutboxProcessed.Where(p => messageIds.Contains(p.MessageId))
+                .Select(p => new { p.MessageId, p.Handler }).ToListAsync(ct))
+            .Select(p => (p.MessageId, p.Handler)).ToHashSet();
+
+        var succeeded = new List<OutboxDelivery>();
+        var failed = new List<(OutboxDelivery, string)>();
+        foreach (var delivery in claimed)
+        {
+            using var activity = MonolithTelemetry.Activities.StartActivity("outbox.deliver");
+            activity?.SetTag("handler", delivery.Handler);
+            activity?.SetTag("event_type", delivery.EventType);
+            activity?.SetTag("attempt", delivery.Attempts);
+            if (processed.Contains((delivery.MessageId, delivery.Handler)))
+            {
+                succeeded.Add(delivery); // a run that lost its lease already committed: nothing to do again
+                continue;
+            }
+
+            var binding = registry.Find(delivery.EventType, delivery.Handler);
+            if (binding is null || !messages.TryGetValue(delivery.MessageId, out var message))
+            {
+                failed.Add((delivery, binding is null ? "outbox.handler_not_registered" : "outbox.message_missing"));
+                continue;
+            }
+
+            metrics.DeliveryStarted(delivery.Handler, clock.GetUtcNow() - message.OccurredAt);
+            var domainEvent = JsonSerializer.Deserialize(message.Payload, binding.EventType, OutboxJson.Options)
+                ?? throw new JsonException("The payload is null.");
+            db.OutboxProcessed.Add(new OutboxProcessedMarker(delivery.MessageId, delivery.Handler, clock.GetUtcNow()));
+            var context = new OutboxContext(delivery.MessageId, delivery.Id, delivery.Handler, delivery.Attempts, message.OccurredAt);
+            var result = await binding.InvokeAsync(scope.ServiceProvider, domainEvent, context, ct);
+            if (result.IsFailure)
+            {
+                // Everything earlier in the batch is already flushed, so the tracker holds only this handler's changes.
+                db.DiscardChanges();
+                activity?.SetStatus(ActivityStatusCode.Error, result.Error.Code);
+                failed.Add((delivery, $"{result.Error.Code}: {result.Error.Message}"));
+                continue;
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.DiscardChanges(); // flushed: the next handler starts from a clean tracker
+            succeeded.Add(delivery);
+        }
+
+        var now = clock.GetUtcNow();
+        var done = succeeded.Select(d => d.Id).ToList();
+        await db.OutboxDeliveries.Where(d => done.Contains(d.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.State, OutboxDeliveryState.Succeeded)
+            .SetProperty(d => d.CompletedAt, now)
+            .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.LockedBy, (string?)null), ct);
+        await transaction.CommitAsync(ct);
+        return (succeeded, failed);
+    }
+
     /// <summary>Dispatches and runs everything due until nothing is left (tests and the ops "drain" use it).</summary>
     public async Task<int> DrainAsync(CancellationToken ct)
     {
@@ -195,11 +315,8 @@ internal sealed partial class OutboxEngine(
                 return processed;
             }
 
-            foreach (var delivery in claimed)
-            {
-                await ProcessAsync(delivery, ct);
-                processed++;
-            }
+            await ProcessBatchAsync(claimed, ct);
+            processed += claimed.Count;
         }
     }
 
@@ -274,6 +391,9 @@ internal sealed partial class OutboxEngine(
     }
 
     private static object Time(bool postgres, DateTimeOffset value) => postgres ? value.ToUniversalTime() : value.UtcTicks;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox batch of {Count} deliveries rolled back; running each on its own.")]
+    private static partial void LogBatchFallback(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox dispatch lost a race to another dispatcher; re-reading.")]
     private static partial void LogDispatchRaceLost(ILogger logger);

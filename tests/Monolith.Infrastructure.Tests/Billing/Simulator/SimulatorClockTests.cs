@@ -55,12 +55,15 @@ public sealed class SimulatorClockTests
         var first = await SubscribeAsync(sim);
         sim.State.SetDefaultCardOutcome(first.CustomerId, CardOutcome.Declined);
         await sim.Clock.AdvanceAsync(TimeSpan.FromDays(31));
-        await sim.WaitForAsync(p => Events<SubscriptionChanged>(p).Any(e => e.Snapshot.Status == SubscriptionStatus.PastDue));
+        var pastDue = await sim.WaitForAsync(p => Events<SubscriptionChanged>(p).Any(e => e.Snapshot.Status == SubscriptionStatus.PastDue));
+        var pastDueAt = Events<SubscriptionChanged>(pastDue).Where(e => e.Snapshot.Status == SubscriptionStatus.PastDue).Max(e => e.Snapshot.SnapshotAt);
 
         sim.State.SetDefaultCardOutcome(first.CustomerId, CardOutcome.Succeeds);
         await sim.Clock.AdvanceAsync(TimeSpan.FromDays(3));
 
-        var parsed = await sim.WaitForAsync(p => Events<InvoicePaid>(p).Count() == 2);
+        // The paid invoice and the subscription's update are separate webhooks: wait for both, in whatever order they come.
+        var parsed = await sim.WaitForAsync(p => Events<InvoicePaid>(p).Count() == 2
+            && Events<SubscriptionChanged>(p).Any(e => e.Snapshot.SnapshotAt > pastDueAt));
         var latest = Events<SubscriptionChanged>(parsed).Select(e => e.Snapshot).MaxBy(s => s.SnapshotAt)!;
         Assert.Equal(SubscriptionStatus.Active, latest.Status);
         Assert.Equal(2, Events<InvoicePaid>(parsed).Single(i => i.Invoice.PeriodStart == first.CurrentPeriodEnd).Invoice.AttemptCount);
