@@ -28,6 +28,13 @@ public sealed class AppKillTests : IAsyncLifetime
         _environment["Outbox__BackoffCap"] = "00:00:02";
         _environment["Outbox__LeaseDuration"] = "00:00:02";
         _environment["Outbox__PollInterval"] = "00:00:00.200";
+        _environment["Outbox__MaxAttempts"] = "100";
+        // The mail server is down until the restart (nothing listens on that port): every receipt fails and waits for
+        // its retry, so outbox work is certainly outstanding when the app is killed, whatever the machine's speed.
+        _environment["Email__Sender"] = "Smtp";
+        _environment["Email__Smtp__Host"] = "127.0.0.1";
+        _environment["Email__Smtp__Port"] = AppServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["App__PublicBaseUrl"] = "http://app.test";
         _app = await AppServer.StartAsync(_environment);
         await StormDatabase.SeedAsync(_database.ConnectionString, _storm.Accounts);
     }
@@ -46,6 +53,8 @@ public sealed class AppKillTests : IAsyncLifetime
         var unfinishedAtKill = await StormDatabase.ScalarAsync(_database.ConnectionString,
             "SELECT (SELECT count(*) FROM outbox_deliveries WHERE state <> 'Succeeded') + (SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL)");
         await _app.DisposeAsync();
+        _environment["Email__Sender"] = "Pickup"; // mail is back after the restart
+        _environment["Email__Pickup__Directory"] = Path.Combine(Path.GetTempPath(), $"monolith-mail-{Guid.NewGuid():N}");
         _app = await AppServer.StartAsync(_environment, port);
 
         var run = await sending;
