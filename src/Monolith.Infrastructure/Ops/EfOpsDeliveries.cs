@@ -17,16 +17,8 @@ internal sealed class EfOpsDeliveries(AppDbContext db) : IOpsDeliveries
             .GroupBy(d => d.State)
             .Select(g => new { State = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.State, g => g.Count, ct);
-        var oldestPending = await db.OutboxDeliveries.AsNoTracking()
-            .Where(d => d.State == OutboxDeliveryState.Pending && d.NextAttemptAt <= now)
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => (DateTimeOffset?)d.NextAttemptAt)
-            .FirstOrDefaultAsync(ct);
-        var oldestUndispatched = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.DispatchedAt == null)
-            .OrderBy(m => m.CreatedAt)
-            .Select(m => (DateTimeOffset?)m.CreatedAt)
-            .FirstOrDefaultAsync(ct);
+        var oldestPending = await OutboxLag.OldestDueDeliveryAsync(db, now, ct);
+        var oldestUndispatched = await OutboxLag.OldestUndispatchedAsync(db, ct);
         int Of(OutboxDeliveryState s) => byState.GetValueOrDefault(s);
         return new DeliveryCounts(
             Of(OutboxDeliveryState.Pending), Of(OutboxDeliveryState.Processing), Of(OutboxDeliveryState.Failed),

@@ -127,10 +127,7 @@ internal sealed partial class OutboxEngine(
     public async Task ProcessAsync(OutboxDelivery delivery, CancellationToken ct)
     {
         string error;
-        using var activity = MonolithTelemetry.Activities.StartActivity("outbox.deliver");
-        activity?.SetTag("handler", delivery.Handler);
-        activity?.SetTag("event_type", delivery.EventType);
-        activity?.SetTag("attempt", delivery.Attempts);
+        using var activity = StartDeliveryActivity(delivery);
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -251,10 +248,7 @@ internal sealed partial class OutboxEngine(
         var failed = new List<(OutboxDelivery, string)>();
         foreach (var delivery in claimed)
         {
-            using var activity = MonolithTelemetry.Activities.StartActivity("outbox.deliver");
-            activity?.SetTag("handler", delivery.Handler);
-            activity?.SetTag("event_type", delivery.EventType);
-            activity?.SetTag("attempt", delivery.Attempts);
+            using var activity = StartDeliveryActivity(delivery);
             if (processed.Contains((delivery.MessageId, delivery.Handler)))
             {
                 succeeded.Add(delivery); // a run that lost its lease already committed: nothing to do again
@@ -288,13 +282,7 @@ internal sealed partial class OutboxEngine(
             succeeded.Add(delivery);
         }
 
-        var now = clock.GetUtcNow();
-        var done = succeeded.Select(d => d.Id).ToList();
-        await db.OutboxDeliveries.Where(d => done.Contains(d.Id)).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.State, OutboxDeliveryState.Succeeded)
-            .SetProperty(d => d.CompletedAt, now)
-            .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
-            .SetProperty(d => d.LockedBy, (string?)null), ct);
+        await MarkSucceededAsync(db, succeeded.Select(d => d.Id).ToList(), ct);
         await transaction.CommitAsync(ct);
         return (succeeded, failed);
     }
@@ -339,14 +327,28 @@ internal sealed partial class OutboxEngine(
             await db.SaveChangesAsync(ct);
         }
 
+        await MarkSucceededAsync(db, [context.DeliveryId], ct);
+        await transaction.CommitAsync(ct);
+        return null;
+    }
+
+    private async Task MarkSucceededAsync(AppDbContext db, List<Guid> deliveryIds, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        await db.OutboxDeliveries.Where(d => d.Id == context.DeliveryId).ExecuteUpdateAsync(s => s
+        await db.OutboxDeliveries.Where(d => deliveryIds.Contains(d.Id)).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.State, OutboxDeliveryState.Succeeded)
             .SetProperty(d => d.CompletedAt, now)
             .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
             .SetProperty(d => d.LockedBy, (string?)null), ct);
-        await transaction.CommitAsync(ct);
-        return null;
+    }
+
+    private static Activity? StartDeliveryActivity(OutboxDelivery delivery)
+    {
+        var activity = MonolithTelemetry.Activities.StartActivity("outbox.deliver");
+        activity?.SetTag("handler", delivery.Handler);
+        activity?.SetTag("event_type", delivery.EventType);
+        activity?.SetTag("attempt", delivery.Attempts);
+        return activity;
     }
 
     private async Task RecordFailureAsync(OutboxDelivery delivery, string error, CancellationToken ct)

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Monolith.Infrastructure.Persistence;
@@ -35,11 +34,8 @@ internal sealed class OutboxHealthCheck(AppDbContext db, OutboxHeartbeat heartbe
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
-        var oldestMessage = await db.OutboxMessages.AsNoTracking().Where(m => m.DispatchedAt == null)
-            .OrderBy(m => m.CreatedAt).Select(m => (DateTimeOffset?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        var oldestDue = await db.OutboxDeliveries.AsNoTracking()
-            .Where(d => (d.State == OutboxDeliveryState.Pending || d.State == OutboxDeliveryState.Failed) && d.NextAttemptAt <= now)
-            .OrderBy(d => d.NextAttemptAt).Select(d => (DateTimeOffset?)d.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        var oldestMessage = await OutboxLag.OldestUndispatchedAsync(db, cancellationToken);
+        var oldestDue = await OutboxLag.OldestDueDeliveryAsync(db, now, cancellationToken);
         var lag = new[] { oldestMessage, oldestDue }.Where(t => t is not null).Select(t => now - t!.Value).DefaultIfEmpty(TimeSpan.Zero).Max();
         var data = new Dictionary<string, object>
         {

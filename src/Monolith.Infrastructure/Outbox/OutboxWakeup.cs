@@ -30,23 +30,28 @@ internal sealed class OutboxCommitSignal(OutboxWakeup wakeup) : AfterCommitInter
 {
     protected override void Collect(DbContext context, Written written)
     {
+        var (messages, deliveries) = Pending(context);
+        written.Messages |= messages;
+        written.Deliveries |= deliveries;
+    }
+
+    /// <summary>
+    /// What a save adds to the outbox: messages left for the dispatcher, and deliveries for the workers (aggregates'
+    /// events arrive fanned out). Shared with the cross-instance NOTIFY, so both wake the same loops.
+    /// </summary>
+    internal static (bool Messages, bool Deliveries) Pending(DbContext context)
+    {
+        bool messages = false, deliveries = false;
         foreach (var entry in context.ChangeTracker.Entries())
         {
-            if (entry.State != EntityState.Added)
+            if (entry.State == EntityState.Added)
             {
-                continue;
-            }
-
-            switch (entry.Entity)
-            {
-                case OutboxMessage { DispatchedAt: null }:
-                    written.Messages = true; // left for the dispatcher
-                    break;
-                case OutboxDelivery:
-                    written.Deliveries = true; // aggregates' events arrive fanned out: wake the workers directly
-                    break;
+                messages |= entry.Entity is OutboxMessage { DispatchedAt: null };
+                deliveries |= entry.Entity is OutboxDelivery;
             }
         }
+
+        return (messages, deliveries);
     }
 
     /// <summary>Wakes only the loops that have something new: most commits write events no handler consumes.</summary>

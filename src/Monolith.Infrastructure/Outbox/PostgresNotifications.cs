@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Monolith.Application.Common.Outbox;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Npgsql;
 
@@ -133,23 +132,9 @@ internal sealed class PostgresCommitNotifier(PostgresNotifications notifications
         }
 
         var pending = _pending.GetOrCreateValue(context);
-        foreach (var entry in context.ChangeTracker.Entries())
-        {
-            if (entry.State != EntityState.Added)
-            {
-                continue;
-            }
-
-            if (entry.Entity is OutboxMessage { DispatchedAt: null })
-            {
-                pending.Messages = true; // only messages left for the dispatcher (aggregates' events arrive fanned out)
-            }
-            else if (entry.Entity is OutboxDelivery)
-            {
-                pending.Deliveries = true;
-            }
-        }
-
+        var (messages, deliveries) = OutboxCommitSignal.Pending(context);
+        pending.Messages |= messages;
+        pending.Deliveries |= deliveries;
         EntitlementCacheInvalidator.CollectTouchedAccounts(context, pending.Accounts);
     }
 

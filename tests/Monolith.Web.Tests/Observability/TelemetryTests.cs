@@ -118,7 +118,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         var watch = Stopwatch.StartNew();
         while (!condition())
         {
-            if (watch.Elapsed > TimeSpan.FromSeconds(20))
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
             {
                 throw new TimeoutException($"Timed out waiting for {what}.");
             }

@@ -38,7 +38,7 @@ public static class DeliveryStates
     public static readonly IReadOnlyList<string> All = [Pending, Processing, Failed, Succeeded, Dead];
 }
 
-/// <param name="OldestPendingDueAt">The earliest due time among pending deliveries that are due (null: none waiting).</param>
+/// <param name="OldestPendingDueAt">The earliest due time among Pending/Failed deliveries that are due (null: none waiting).</param>
 /// <param name="OldestUndispatchedAt">The oldest outbox message not yet fanned out into deliveries (null: none).</param>
 public sealed record DeliveryCounts(
     int Pending, int Processing, int Failed, int Succeeded, int Dead, DateTimeOffset? OldestPendingDueAt, DateTimeOffset? OldestUndispatchedAt);
