@@ -48,7 +48,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString().TrimEnd('/') });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(15_000); // a CI machine running every suite at once is slow to render
         return await context.NewPageAsync();
     }
 

@@ -42,7 +42,9 @@ public sealed class OpsBrowserFixture : IAsyncLifetime
     public async Task<IPage> SignedInPageAsync(string email, string password)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString().TrimEnd('/') });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(15_000); // a CI machine running every suite at once is slow to render
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email").FillAsync(email);
