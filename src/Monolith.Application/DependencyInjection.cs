@@ -16,6 +16,7 @@ public static class DependencyInjection
         services.AddScoped<CommitContext>();
         services.AddScoped<Billing.Entitlements.FeatureBalances>();
         services.AddScoped<Billing.ProviderEvents.ProviderEventApplier>();
+        services.AddScoped<Billing.Webhooks.InboxEventProcessor>();
         services.AddScoped<Billing.Checkout.RedirectPolicy>();
         services.AddScoped<Ops.Audit.OpsAuditTrail>();
         services.AddScoped<Billing.Reconciliation.BillingReconciler>();

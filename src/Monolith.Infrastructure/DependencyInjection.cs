@@ -13,6 +13,7 @@ using Monolith.Infrastructure.Billing;
 using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Infrastructure.Billing.Payments;
+using Monolith.Infrastructure.Billing.Webhooks;
 using Monolith.Infrastructure.Email;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Observability;
@@ -46,6 +47,7 @@ public static class DependencyInjection
         services.AddObservability(configuration);
         services.AddPayments(configuration);
         services.AddOutbox(configuration);
+        services.AddWebhookInbox(configuration);
         services.AddJobs(configuration);
         services.AddEmail(configuration);
 

@@ -62,15 +62,18 @@ internal static class StormBenchmark
         var cpu = app.CpuTime() - cpuBefore;
         var commits = await CommitsAsync(connectionString) - commitsBefore;
         var outboxWatch = Stopwatch.StartNew();
-        var drained = await StormDatabase.WaitForOutboxAsync(connectionString, TimeSpan.FromMinutes(2));
+        var applied = await StormDatabase.WaitForInboxAsync(connectionString, TimeSpan.FromMinutes(5));
+        var appliedAfter = outboxWatch.Elapsed;
+        var drained = applied && await StormDatabase.WaitForOutboxAsync(connectionString, TimeSpan.FromMinutes(2));
         outboxWatch.Stop();
+        var appliedPerSecond = run.Delivered / (run.Elapsed + appliedAfter).TotalSeconds;
 
         var after = await BaselineAsync(connectionString, concurrency, TimeSpan.FromSeconds(baselineSeconds), "baseline_after");
         var rss = app.PeakResidentBytes();
         var violations = await StormDatabase.VerifyAsync(connectionString, storm);
         if (!drained)
         {
-            violations = [.. violations, "outbox not drained within 2 minutes"];
+            violations = [.. violations, applied ? "outbox not drained within 2 minutes" : "inbox not applied within 5 minutes"];
         }
 
         var baseline = (before + after) / 2;
@@ -85,11 +88,12 @@ internal static class StormBenchmark
             measured deliveries   {run.Delivered} in {run.Elapsed.TotalSeconds:F2} s ({run.Requests} requests, {run.Rejected} non-2xx, {run.Unreachable} unanswered, all retried)
             events/s              {perSecond:F0} (deliveries acknowledged per second, duplicates included)
             latency per request   p50 {p50:F2} ms   p95 {p95:F2} ms   p99 {p99:F2} ms   max {run.Latencies[^1]:F2} ms
-            app CPU per delivery  {cpu.TotalMilliseconds / run.Delivered:F2} ms (user+system, /proc/<pid>/stat; includes the outbox workers running meanwhile)
+            app CPU per delivery  {cpu.TotalMilliseconds / run.Delivered:F2} ms (user+system, /proc/<pid>/stat; includes the applier and outbox workers running meanwhile)
             db commits/delivery   {(double)commits / run.Delivered:F2} (pg_stat_database.xact_commit, all sessions)
             baseline commits/s    {baseline:F0} (before {before:F0}, after {after:F0}; INSERT … ON CONFLICT DO NOTHING, autocommit, {concurrency} connections)
             ratio                 {ratio:F2} (events/s ÷ baseline commits/s)
             app peak RSS          {rssMb:F0} MB (VmHWM)
+            inbox applied         {(applied ? "yes" : "NO")} ({appliedAfter.TotalSeconds:F1} s after the last acknowledgement; end to end {appliedPerSecond:F0} deliveries/s from the first request to the last applied)
             outbox drained        {(drained ? "yes" : "NO")} ({outboxWatch.Elapsed.TotalSeconds:F1} s after the last acknowledgement)
             correctness           {(violations.Count == 0 ? "0 violations" : $"{violations.Count} VIOLATIONS")}
 

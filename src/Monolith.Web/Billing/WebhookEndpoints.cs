@@ -1,17 +1,23 @@
 using System.Text;
 using MediatR;
 using Monolith.Application.Billing.Payments;
+using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Webhooks.HandlePaymentWebhook;
+using Monolith.Application.Billing.Webhooks.ReceivePaymentWebhook;
 using Monolith.Application.Common.Telemetry;
+using Monolith.Domain.Billing.Webhooks;
 using Monolith.Domain.Common;
+using Monolith.Infrastructure.Billing.Webhooks;
 using Monolith.Web.Common;
 
 namespace Monolith.Web.Billing;
 
 /// <summary>
 /// <c>POST /webhooks/{provider}</c>: raw body (bounded) → the provider's port verifies the signature before anything
-/// is parsed or stored → <see cref="HandlePaymentWebhookCommand"/> (inbox, apply, outbox, commit) → 200.
-/// Invalid signature → 400 and nothing stored; a transient failure → 5xx with nothing stored, so the provider retries.
+/// is parsed or stored → <see cref="ReceivePaymentWebhookCommand"/> (one durable inbox INSERT; the background applier
+/// applies it right behind) → 200. With <c>Webhooks:Processing=Inline</c>: <see cref="HandlePaymentWebhookCommand"/>
+/// (inbox, apply, outbox, one commit) → 200. Invalid signature → 400 and nothing stored; a transient failure → 5xx
+/// with nothing stored, so the provider retries.
 /// </summary>
 internal static class WebhookEndpoints
 {
@@ -30,7 +36,8 @@ internal static class WebhookEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        string provider, HttpContext http, IEnumerable<IPaymentsPort> ports, IMediator mediator, TimeProvider clock, MonolithMetrics metrics, CancellationToken ct)
+        string provider, HttpContext http, IEnumerable<IPaymentsPort> ports, IMediator mediator, TimeProvider clock, MonolithMetrics metrics,
+        IOptions<WebhookOptions> options, CancellationToken ct)
     {
         var port = ports.FirstOrDefault(p => string.Equals(p.Provider, provider, StringComparison.OrdinalIgnoreCase));
         if (port is null)
@@ -59,15 +66,20 @@ internal static class WebhookEndpoints
         }
 
         activity?.SetTag("event_type", parsed.Value.EventType);
-        var result = await mediator.Send(new HandlePaymentWebhookCommand(port.Provider, parsed.Value, Encoding.UTF8.GetString(body)), ct);
+        var payload = Encoding.UTF8.GetString(body);
+        var inline = options.Value.Processing == WebhookProcessing.Inline;
+        var result = inline
+            ? await mediator.Send(new HandlePaymentWebhookCommand(port.Provider, parsed.Value, payload), ct)
+            : await mediator.Send(new ReceivePaymentWebhookCommand(port.Provider, parsed.Value, payload), ct);
         if (result.IsSuccess)
         {
             if (result.Value.Duplicate)
             {
                 metrics.WebhookDuplicate(port.Provider);
             }
-            else
+            else if (inline || result.Value.Status != WebhookEventStatus.Received)
             {
+                // Queued events are counted by the applier when it applies them.
                 metrics.WebhookApplied(port.Provider, result.Value.Status.ToString());
             }
         }

@@ -65,14 +65,26 @@ public static class StormDatabase
         await transaction.CommitAsync();
     }
 
-    /// <summary>Polls until every outbox message is fanned out and every delivery succeeded (or the deadline passes).</summary>
-    public static async Task<bool> WaitForOutboxAsync(string connectionString, TimeSpan timeout)
+    /// <summary>Polls until every received webhook has been applied by the background applier (or the deadline passes).</summary>
+    public static Task<bool> WaitForInboxAsync(string connectionString, TimeSpan timeout) =>
+        WaitForZeroAsync(connectionString, "SELECT count(*) FROM billing_webhook_events WHERE status = 'Received'", timeout);
+
+    /// <summary>
+    /// Polls until every received webhook is applied, every outbox message fanned out and every delivery succeeded (or
+    /// the deadline passes).
+    /// </summary>
+    public static Task<bool> WaitForOutboxAsync(string connectionString, TimeSpan timeout) =>
+        WaitForZeroAsync(connectionString,
+            "SELECT (SELECT count(*) FROM billing_webhook_events WHERE status = 'Received') + " +
+            "(SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL) + (SELECT count(*) FROM outbox_deliveries WHERE state <> 'Succeeded')",
+            timeout);
+
+    private static async Task<bool> WaitForZeroAsync(string connectionString, string countSql, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
-            var open = await ScalarAsync(connectionString,
-                "SELECT (SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL) + (SELECT count(*) FROM outbox_deliveries WHERE state <> 'Succeeded')");
+            var open = await ScalarAsync(connectionString, countSql);
             if (open == 0)
             {
                 return true;

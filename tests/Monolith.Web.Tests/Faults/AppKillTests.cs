@@ -51,7 +51,8 @@ public sealed class AppKillTests : IAsyncLifetime
             TimeSpan.FromMinutes(2), () => $"No delivery succeeded before the kill. App:\n{_app.Tail}");
         await _app.KillAsync();
         var unfinishedAtKill = await StormDatabase.ScalarAsync(_database.ConnectionString,
-            "SELECT (SELECT count(*) FROM outbox_deliveries WHERE state <> 'Succeeded') + (SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL)");
+            "SELECT (SELECT count(*) FROM outbox_deliveries WHERE state <> 'Succeeded') + (SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL)" +
+            " + (SELECT count(*) FROM billing_webhook_events WHERE status = 'Received')");
         await _app.DisposeAsync();
         _environment["Email__Sender"] = "Pickup"; // mail is back after the restart
         _environment["Email__Pickup__Directory"] = Path.Combine(Path.GetTempPath(), $"monolith-mail-{Guid.NewGuid():N}");
@@ -59,7 +60,7 @@ public sealed class AppKillTests : IAsyncLifetime
 
         var run = await sending;
 
-        Assert.True(unfinishedAtKill > 0, "The kill must interrupt outbox work that was still to be done.");
+        Assert.True(unfinishedAtKill > 0, "The kill must interrupt work that was still to be done (received webhooks to apply, outbox deliveries).");
         Assert.Equal(_storm.Deliveries.Count, run.Delivered);
         Assert.True(await StormDatabase.WaitForOutboxAsync(_database.ConnectionString, TimeSpan.FromMinutes(2)),
             $"The outbox did not drain after the restart: {await StormDatabase.OutboxSummaryAsync(_database.ConnectionString)}. App:\n{_app.Tail}");

@@ -39,6 +39,7 @@ public sealed class WebhookBeforeCheckoutTests : IAsyncLifetime
 
         Assert.Equal(early.Count, before.Delivered);
         Assert.Equal(0, before.Rejected);
+        Assert.True(await StormDatabase.WaitForInboxAsync(_database.ConnectionString, TimeSpan.FromSeconds(30)), "the received webhooks were not applied");
         Assert.Equal(early.Count, await CountAsync("SELECT count(*) FROM billing_webhook_events WHERE status = 'Parked'"));
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM billing_subscriptions"));
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM billing_invoices"));
@@ -48,6 +49,7 @@ public sealed class WebhookBeforeCheckoutTests : IAsyncLifetime
 
         Assert.Equal(1, after.Delivered);
         Assert.Equal(0, after.Rejected);
+        Assert.True(await StormDatabase.WaitForInboxAsync(_database.ConnectionString, TimeSpan.FromSeconds(30)), "the completion was not applied");
         Assert.Equal(1, await CountAsync(
             $"SELECT count(*) FROM billing_provider_customers WHERE provider = 'stripe' AND customer_id = '{account.CustomerId}' AND billing_account_id = '{account.BillingAccountId}'"));
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM billing_pending_provider_events"));

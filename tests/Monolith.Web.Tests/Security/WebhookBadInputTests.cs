@@ -7,8 +7,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Monolith.Domain.Billing.Webhooks;
 using Monolith.Infrastructure.Persistence;
 using Monolith.TestSupport;
+using Monolith.TestSupport.Billing;
 
 namespace Monolith.Web.Tests.Security;
 
@@ -155,9 +157,10 @@ public sealed class WebhookBadInputTests(WebhookProvidersFixture apps) : IClassF
         var result = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("ignored", result.GetProperty("status").GetString());
         Assert.False(result.GetProperty("duplicate").GetBoolean());
+        // Recorded as ignored on receipt (the inbox row keeps the type, payload, time and reason); nothing else.
         var delta = TableCounts.Delta(before, await TableCounts.ReadAsync(factory.Services));
-        Assert.Equal(new Dictionary<string, long> { ["billing_webhook_events"] = 1, ["outbox_messages"] = 2 }, delta);
-        Assert.Equal(["WebhookEventIgnored", "WebhookEventReceived"], await AuditTypesAsync(factory, result));
+        Assert.Equal(new Dictionary<string, long> { ["billing_webhook_events"] = 1 }, delta);
+        Assert.Empty(await AuditTypesAsync(factory, result));
     }
 
     [Theory]
@@ -172,14 +175,16 @@ public sealed class WebhookBadInputTests(WebhookProvidersFixture apps) : IClassF
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("parked", result.GetProperty("status").GetString());
+        Assert.Equal("received", result.GetProperty("status").GetString());
+        await factory.Services.WebhooksAppliedAsync();
+        Assert.Equal(WebhookEventStatus.Parked, await InboxStatusAsync(factory, result));
         var delta = TableCounts.Delta(before, await TableCounts.ReadAsync(factory.Services));
         Assert.Equal(1, delta.GetValueOrDefault("billing_webhook_events"));
-        Assert.Equal(2, delta.GetValueOrDefault("outbox_messages"));
+        Assert.Equal(1, delta.GetValueOrDefault("outbox_messages"));
         Assert.True(delta.GetValueOrDefault("billing_pending_provider_events") >= 1, TableCounts.Describe(delta));
         Assert.True(delta.Keys.All(t => t is "billing_webhook_events" or "billing_pending_provider_events" or "outbox_messages"),
             $"a parked event may write only its inbox row, its audit events and wait keys, but wrote: {TableCounts.Describe(delta)}");
-        Assert.Equal(["WebhookEventParked", "WebhookEventReceived"], await AuditTypesAsync(factory, result));
+        Assert.Equal(["WebhookEventParked"], await AuditTypesAsync(factory, result));
     }
 
     /// <summary>The outbox rows raised by the inbox row this answer names (its received/ignored/parked audit events).</summary>
@@ -190,6 +195,13 @@ public sealed class WebhookBadInputTests(WebhookProvidersFixture apps) : IClassF
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var types = await db.OutboxMessages.AsNoTracking().Where(m => m.Payload.Contains(id)).Select(m => m.Type).ToListAsync();
         return types.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<WebhookEventStatus> InboxStatusAsync(MonolithWebFactory factory, JsonElement result)
+    {
+        var id = Guid.Parse(result.GetProperty("webhookEventId").GetString()!);
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().WebhookEvents.Where(e => e.Id == id).Select(e => e.Status).SingleAsync();
     }
 
     private static string Secret(string provider) =>

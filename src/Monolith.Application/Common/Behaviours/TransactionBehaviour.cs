@@ -8,13 +8,14 @@ namespace Monolith.Application.Common.Behaviours;
 
 /// <summary>
 /// Innermost behaviour for commands: one database transaction around the handler; SaveChanges (which also writes
-/// the outbox rows for raised domain events) and commit only when the handler succeeded. Queries pass straight through.
+/// the outbox rows for raised domain events) and commit only when the handler succeeded. Queries, and commands that
+/// make one atomic statement themselves (<see cref="ISingleStatementCommand"/>), pass straight through.
 /// </summary>
 internal sealed class TransactionBehaviour<TRequest, TResponse>(IAppDbContext db, CommitContext commit) : IPipelineBehavior<TRequest, TResponse>
 {
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
-        if (request is not ICommandBase || db.Database.CurrentTransaction is not null)
+        if (request is not ICommandBase || request is ISingleStatementCommand || db.Database.CurrentTransaction is not null)
         {
             return await next();
         }

@@ -12,6 +12,12 @@ public interface IQuery<TResponse> : IRequest<Result<TResponse>>;
 
 public interface ICommandBase;
 
+/// <summary>
+/// A command whose handler makes its one change as a single atomic statement (autocommit), so the transaction
+/// behaviour opens no transaction around it (e.g. receiving a webhook into the inbox: one durable INSERT).
+/// </summary>
+public interface ISingleStatementCommand;
+
 // Every request declares who may send it by implementing exactly one of the interfaces below.
 // The authorization behaviour refuses (as a bug) any request that declares none.
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Monolith.Infrastructure.Persistence;
 using Monolith.TestSupport;
+using Monolith.TestSupport.Billing;
 using Monolith.TestSupport.Stripe;
 using Monolith.Web.Tests.Common;
 
@@ -24,6 +25,15 @@ public sealed class StripeWebApp : IAsyncLifetime
     public const int Attempts = 3;
 
     private readonly PostgresTestDatabase _database = new();
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+
+    public StripeWebApp()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <param name="extraSettings">Settings on top of the fake Stripe's (e.g. <c>Webhooks:Processing</c>).</param>
+    internal StripeWebApp(IReadOnlyDictionary<string, string?> extraSettings) => _extraSettings = extraSettings;
 
     public FakeStripe Stripe { get; private set; } = null!;
 
@@ -33,7 +43,13 @@ public sealed class StripeWebApp : IAsyncLifetime
     {
         await _database.InitializeAsync();
         Stripe = await FakeStripe.StartAsync();
-        Factory = new MonolithWebFactory(_database, settings: Stripe.AppSettings(SecretKey, WebhookSecret));
+        var settings = new Dictionary<string, string?>(Stripe.AppSettings(SecretKey, WebhookSecret));
+        foreach (var (key, value) in _extraSettings)
+        {
+            settings[key] = value;
+        }
+
+        Factory = new MonolithWebFactory(_database, settings: settings);
         _ = Factory.Server;
     }
 
@@ -85,7 +101,10 @@ public sealed class StripeWebApp : IAsyncLifetime
 
     public static string ProviderSessionId(JsonElement checkout) => checkout.GetProperty("providerSessionId").GetString()!;
 
-    /// <summary>POSTs each event, correctly signed, to /webhooks/stripe; each must be accepted (200). Returns the answers.</summary>
+    /// <summary>
+    /// POSTs each event, correctly signed, to /webhooks/stripe; each must be accepted (200). Returns the answers once
+    /// the background applier has applied them.
+    /// </summary>
     public async Task<IReadOnlyList<JsonElement>> DeliverAsync(IEnumerable<FakeStripeEvent> events)
     {
         using var webhooks = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -98,6 +117,7 @@ public sealed class StripeWebApp : IAsyncLifetime
             answers.Add(JsonDocument.Parse(body).RootElement.Clone());
         }
 
+        await Factory.Services.WebhooksAppliedAsync();
         return answers;
     }
 

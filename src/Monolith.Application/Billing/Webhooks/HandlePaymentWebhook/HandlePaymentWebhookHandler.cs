@@ -1,13 +1,12 @@
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Domain.Common;
 
 namespace Monolith.Application.Billing.Webhooks.HandlePaymentWebhook;
 
-internal sealed class HandlePaymentWebhookHandler(IAppDbContext db, ProviderEventApplier applier, TimeProvider clock)
+internal sealed class HandlePaymentWebhookHandler(IAppDbContext db, InboxEventProcessor processor, TimeProvider clock)
     : IRequestHandler<HandlePaymentWebhookCommand, Result<HandlePaymentWebhookResult>>
 {
     public async Task<Result<HandlePaymentWebhookResult>> Handle(HandlePaymentWebhookCommand request, CancellationToken cancellationToken)
@@ -32,35 +31,9 @@ internal sealed class HandlePaymentWebhookHandler(IAppDbContext db, ProviderEven
 
         var inbox = received.Value;
         db.WebhookEvents.Add(inbox);
-
-        var outcomes = new List<ProviderEventOutcome>();
-        foreach (var providerEvent in webhook.Events)
-        {
-            var application = await applier.ApplyAsync(providerEvent, now, cancellationToken);
-            outcomes.Add(application.Outcome);
-        }
-
-        var detail = outcomes.Count == 0 ? $"Event type {webhook.EventType} is not handled." : string.Join("; ", outcomes.Select(o => o.Detail));
-        var marked = Summarize(outcomes) switch
-        {
-            ProviderEventDisposition.Applied => inbox.MarkApplied(now),
-            ProviderEventDisposition.Parked => inbox.MarkParked(detail, now),
-            ProviderEventDisposition.Failed => inbox.MarkFailed(detail, now),
-            _ => inbox.MarkIgnored(detail, now),
-        };
-        if (marked.IsFailure)
-        {
-            return marked.Error;
-        }
-
-        return new HandlePaymentWebhookResult(inbox.Id, inbox.Status, Duplicate: false, detail);
+        var processed = await processor.ProcessAsync(inbox, webhook.Events, now, cancellationToken);
+        return processed.IsFailure
+            ? processed.Error
+            : new HandlePaymentWebhookResult(inbox.Id, inbox.Status, Duplicate: false, processed.Value);
     }
-
-    /// <summary>A failure wins (ops must look), then a park (it waits for its link), then anything applied.</summary>
-    internal static ProviderEventDisposition Summarize(List<ProviderEventOutcome> outcomes) =>
-        outcomes.Count == 0 ? ProviderEventDisposition.Ignored
-        : outcomes.Any(o => o.Disposition == ProviderEventDisposition.Failed) ? ProviderEventDisposition.Failed
-        : outcomes.Any(o => o.Disposition == ProviderEventDisposition.Parked) ? ProviderEventDisposition.Parked
-        : outcomes.Any(o => o.Disposition == ProviderEventDisposition.Applied) ? ProviderEventDisposition.Applied
-        : ProviderEventDisposition.Ignored;
 }

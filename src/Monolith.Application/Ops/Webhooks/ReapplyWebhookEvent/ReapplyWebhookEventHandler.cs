@@ -1,7 +1,7 @@
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Billing.ProviderEvents;
-using Monolith.Application.Billing.Webhooks.HandlePaymentWebhook;
+using Monolith.Application.Billing.Webhooks;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Application.Ops.Audit;
 using Monolith.Application.Ops.Common;
@@ -42,7 +42,7 @@ internal sealed class ReapplyWebhookEventHandler(
 
         var previous = inbox.Status;
         var detail = outcomes.Count == 0 ? $"Event type {inbox.Type} is not handled." : string.Join("; ", outcomes.Select(o => o.Detail));
-        var disposition = HandlePaymentWebhookHandler.Summarize(outcomes);
+        var disposition = InboxEventProcessor.Summarize(outcomes);
         if (disposition == ProviderEventDisposition.Parked && previous == WebhookEventStatus.Parked)
         {
             return OpsErrors.WebhookStillParked(detail);
