@@ -34,7 +34,7 @@ public static class DependencyInjection
             .Configure(o =>
             {
                 o.SqliteConnectionString = configuration.GetConnectionString("Sqlite") ?? DefaultSqlite(environment);
-                o.PostgresConnectionString = configuration.GetConnectionString("Postgres");
+                o.PostgresConnectionString = PostgresConnectionDefaults.Apply(configuration.GetConnectionString("Postgres"));
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Monolith.Benchmarks;
 
 /// <summary>
-/// <c>storm [--events N] [--accounts N] [--concurrency N] [--duplicates F] [--reorder F] [--baseline-seconds N] [--warmup N] [--app-env KEY=VALUE]… [--app-log]</c>:
+/// <c>storm [--events N] [--accounts N] [--concurrency N] [--duplicates F] [--reorder F] [--baseline-seconds N] [--warmup N] [--app-env KEY=VALUE]… [--app-connection-suffix ";K=V"] [--app-log]</c>:
 /// a throwaway durable PostgreSQL, the real app (this build's configuration) on Kestrel with the Stripe adapter, a
 /// Stripe-playing load generator, and in the same run against the same server a baseline of single-row durable
 /// <c>INSERT … ON CONFLICT DO NOTHING</c> commits at the same concurrency. Prints throughput, latency, the ratio,
@@ -36,6 +36,12 @@ internal static class StormBenchmark
 
         // Webhooks never call the Stripe API; an unused port makes any call that did fail loudly instead of leaving the machine.
         var environment = StormDatabase.AppEnvironment(connectionString, $"http://127.0.0.1:{AppServer.FreePort()}");
+        // --app-connection-suffix ";Key=Value": appended to the app's connection string, e.g. to compare Npgsql settings.
+        if (Array.IndexOf(args, "--app-connection-suffix") is var at and >= 0 && at + 1 < args.Length)
+        {
+            environment["ConnectionStrings__Postgres"] = connectionString + args[at + 1];
+        }
+
         // --app-env KEY=VALUE (repeatable): extra settings for the app, e.g. to compare a setting's cost.
         for (var i = 0; i < args.Length - 1; i++)
         {

@@ -52,3 +52,50 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
         return ValidateOptionsResult.Success;
     }
 }
+
+/// <summary>
+/// Npgsql settings the app turns on unless the connection string sets them itself (docs/benchmarks.md, "Webhook
+/// storm"): <c>No Reset On Close</c> — a pooled connection is not reset with <c>DISCARD ALL</c> (one extra statement and
+/// transaction per checkout of a connection; the app keeps no session state: transaction-scoped locks only, LISTEN on
+/// its own unpooled connection) — and automatic preparation of the statements it runs again and again.
+/// </summary>
+internal static class PostgresConnectionDefaults
+{
+    public static string? Apply(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        Npgsql.NpgsqlConnectionStringBuilder builder;
+        HashSet<string> given;
+        try
+        {
+            builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+                .Cast<string>().Select(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant()).ToHashSet();
+        }
+        catch (ArgumentException)
+        {
+            return connectionString; // left as given: opening it reports the problem with the setting's name
+        }
+
+        if (!given.Contains("NORESETONCLOSE"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!given.Contains("MAXAUTOPREPARE"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!given.Contains("AUTOPREPAREMINUSAGES"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
+}

@@ -184,6 +184,7 @@ internal static class WebhookRegistration
         services.AddSingleton<WebhookApplierWakeup>();
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddHostedService<WebhookApplierService>();
+        services.AddHealthChecks().AddCheck<WebhookInboxHealthCheck>("webhooks", tags: ["ready"]);
         return services;
     }
 }

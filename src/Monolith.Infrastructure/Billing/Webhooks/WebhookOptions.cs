@@ -20,6 +20,9 @@ public sealed class WebhookOptions
     public WebhookProcessing Processing { get; set; } = WebhookProcessing.Queued;
 
     public WebhookApplierOptions Applier { get; set; } = new();
+
+    /// <summary>/health/ready turns unhealthy when the oldest received webhook has waited longer than this.</summary>
+    public TimeSpan ReadyMaxLag { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed class WebhookApplierOptions

@@ -18,7 +18,11 @@ namespace Monolith.Web.Tests.Billing.Stripe;
 /// </summary>
 public sealed class QueuedWebhookTests : IAsyncLifetime
 {
-    private readonly StripeWebApp _app = new(new Dictionary<string, string?> { ["Webhooks:Applier:Enabled"] = "false" });
+    private readonly StripeWebApp _app = new(new Dictionary<string, string?>
+    {
+        ["Webhooks:Applier:Enabled"] = "false",
+        ["Webhooks:ReadyMaxLag"] = "00:01:00",
+    });
 
     public Task InitializeAsync() => _app.InitializeAsync();
 
@@ -61,6 +65,11 @@ public sealed class QueuedWebhookTests : IAsyncLifetime
         }
 
         await PostAllAsync(await CheckoutEventsAsync(client));
+        var waiting = await ReadinessAsync();
+        Assert.Equal("Unhealthy", waiting.GetProperty("status").GetString());
+        Assert.True(waiting.GetProperty("data").GetProperty("backlog").GetInt32() >= 2);
+        Assert.True(waiting.GetProperty("data").GetProperty("lagSeconds").GetDouble() >= 300);
+
         Assert.True(await Applier().RoundAsync(CancellationToken.None));
 
         var failed = await QueryAsync(db => db.WebhookEvents.AsNoTracking().SingleAsync(e => e.Id == poisoned));
@@ -68,6 +77,16 @@ public sealed class QueuedWebhookTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(failed.Error));
         Assert.Equal(0, await InboxCountAsync(WebhookEventStatus.Received));
         Assert.Equal("active", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
+        var settled = await ReadinessAsync();
+        Assert.Equal("Healthy", settled.GetProperty("status").GetString());
+        Assert.Equal(0, settled.GetProperty("data").GetProperty("backlog").GetInt32());
+    }
+
+    /// <summary>The <c>webhooks</c> entry of <c>/health/ready</c>.</summary>
+    private async Task<JsonElement> ReadinessAsync()
+    {
+        using var response = await _app.Factory.CreateClient().GetAsync("/health/ready");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("webhooks");
     }
 
     private WebhookApplierService Applier() =>
