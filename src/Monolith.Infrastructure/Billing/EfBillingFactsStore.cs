@@ -103,6 +103,13 @@ internal sealed class EfBillingFactsStore(AppDbContext db) : IBillingFactsStore
         return taken;
     }
 
+    public async Task<bool> IsPendingAsync(string provider, string providerEventId, CancellationToken cancellationToken)
+    {
+        await db.PendingProviderEvents.Where(r => r.Provider == provider && r.ProviderEventId == providerEventId).LoadAsync(cancellationToken);
+        return db.PendingProviderEvents.Local.Any(r =>
+            r.Provider == provider && r.ProviderEventId == providerEventId && db.Entry(r).State != EntityState.Deleted);
+    }
+
     private void RemoveLive(IEnumerable<PendingProviderEventRecord> rows)
     {
         foreach (var row in rows.Where(r => db.Entry(r).State != EntityState.Deleted).ToList())

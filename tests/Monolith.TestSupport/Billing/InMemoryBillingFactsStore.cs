@@ -64,6 +64,9 @@ public sealed class InMemoryBillingFactsStore : IBillingFactsStore
         return Task.FromResult<IReadOnlyList<PendingProviderEvent>>([.. taken.Select(p => p.Value)]);
     }
 
+    public Task<bool> IsPendingAsync(string provider, string providerEventId, CancellationToken cancellationToken) =>
+        Task.FromResult(_pending.ContainsKey((provider, providerEventId)));
+
     /// <summary>Every fact the store holds, as <see cref="BillingProjection"/> (equal projections = equal billing state).</summary>
     public string Project() => BillingProjection.Project(
         _accounts, _subscriptions, _payments, _invoices, _sessions, _pending.Values.Select(p => (p.Event.Provider, p.Event.ProviderEventId)));

@@ -33,6 +33,9 @@ public interface IBillingFactsStore
 
     /// <summary>Removes and returns every parked event that waits for <paramref name="waitingFor"/>.</summary>
     Task<IReadOnlyList<PendingProviderEvent>> TakePendingAsync(string waitingFor, CancellationToken cancellationToken);
+
+    /// <summary>Whether (provider, event id) is still parked, counting what this unit of work parked or took.</summary>
+    Task<bool> IsPendingAsync(string provider, string providerEventId, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Billing.ProviderEvents;
+using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Domain.Common;
 
@@ -8,18 +10,22 @@ namespace Monolith.Application.Billing.Webhooks;
 /// Applies one inbox event's normalized events through the <see cref="ProviderEventApplier"/> and records the outcome
 /// on the inbox row — the step shared by the inline webhook path and the background applier. It never saves.
 /// </summary>
-public sealed class InboxEventProcessor(ProviderEventApplier applier)
+public sealed class InboxEventProcessor(ProviderEventApplier applier, IBillingFactsStore store, IAppDbContext db)
 {
     /// <returns>The detail recorded on the row (what was applied, parked, failed or ignored).</returns>
     public async Task<Result<string>> ProcessAsync(
         WebhookEvent inbox, IReadOnlyList<ProviderEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var outcomes = new List<ProviderEventOutcome>(events.Count);
+        var replayed = new List<ProviderEventOutcome>();
         foreach (var providerEvent in events)
         {
             var application = await applier.ApplyAsync(providerEvent, now, cancellationToken);
             outcomes.Add(application.Outcome);
+            replayed.AddRange(application.Replayed);
         }
+
+        await SettleReplayedAsync(replayed, now, cancellationToken);
 
         var detail = outcomes.Count == 0 ? $"Event type {inbox.Type} is not handled." : string.Join("; ", outcomes.Select(o => o.Detail));
         var marked = Summarize(outcomes) switch
@@ -30,6 +36,36 @@ public sealed class InboxEventProcessor(ProviderEventApplier applier)
             _ => inbox.MarkIgnored(detail, now),
         };
         return marked.IsFailure ? marked.Error : detail;
+    }
+
+    /// <summary>
+    /// This event released parked ones (e.g. a checkout completion linked their customer) and the applier replayed
+    /// them: their inbox rows leave <c>Parked</c> once nothing of theirs waits any more — applied when a replay changed
+    /// something, else ignored (already reflected).
+    /// </summary>
+    private async Task SettleReplayedAsync(List<ProviderEventOutcome> replayed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var done in replayed
+                     .Where(o => o.Disposition is ProviderEventDisposition.Applied or ProviderEventDisposition.Ignored)
+                     .GroupBy(o => (o.Provider, o.ProviderEventId)))
+        {
+            var (provider, eventId) = done.Key;
+            if (replayed.Any(o => o.Provider == provider && o.ProviderEventId == eventId && o.Disposition is ProviderEventDisposition.Parked or ProviderEventDisposition.Failed)
+                || await store.IsPendingAsync(provider, eventId, cancellationToken))
+            {
+                continue;
+            }
+
+            var rows = await db.WebhookEvents
+                .Where(e => e.Provider == provider && e.ProviderEventId == eventId && e.Status == WebhookEventStatus.Parked)
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                _ = done.Any(o => o.Disposition == ProviderEventDisposition.Applied)
+                    ? row.MarkApplied(now)
+                    : row.MarkIgnored("Replayed once its link arrived; already reflected.", now);
+            }
+        }
     }
 
     /// <summary>A failure wins (ops must look), then a park (it waits for its link), then anything applied.</summary>

@@ -78,14 +78,18 @@ public abstract class HandlePaymentWebhookTests<TDatabase>(TDatabase database) :
         var subscriptionId = $"sub_{Guid.NewGuid():N}";
         var customerId = $"cus_{accountId:N}";
 
-        var early = await Host.SendAsync(Webhook($"evt_{Guid.NewGuid():N}", "customer.subscription.created",
-            Changed(subscriptionId, metadataAccountId: null, SubscriptionStatus.Active, customerId)));
+        // As the providers' normalizers do, the normalized event carries the webhook's own event id.
+        var changed = Changed(subscriptionId, metadataAccountId: null, SubscriptionStatus.Active, customerId);
+        var early = await Host.SendAsync(Webhook(changed.ProviderEventId, "customer.subscription.created", changed));
         var link = await Host.SendAsync(Webhook($"evt_{Guid.NewGuid():N}", "checkout.session.completed", Checkout(accountId, subscriptionId, customerId)));
 
         Assert.Equal(WebhookEventStatus.Parked, early.Value.Status);
         Assert.Equal(WebhookEventStatus.Applied, link.Value.Status);
         var subscription = await Host.QueryDbAsync(db => db.Subscriptions.AsNoTracking().SingleAsync(s => s.ProviderSubscriptionId == subscriptionId));
         Assert.Equal(accountId, subscription.BillingAccountId);
+        // The parked event's inbox row follows its replay: applied, no longer parked.
+        var earlyRow = await Host.QueryDbAsync(db => db.WebhookEvents.AsNoTracking().SingleAsync(e => e.Id == early.Value.WebhookEventId));
+        Assert.Equal(WebhookEventStatus.Applied, earlyRow.Status);
     }
 
     private Task<Guid> OpenAccountAsync() => Host.QueryDbAsync(async db =>
