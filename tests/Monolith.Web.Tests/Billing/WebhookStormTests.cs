@@ -15,12 +15,14 @@ namespace Monolith.Web.Tests.Billing;
 /// <summary>
 /// The simulator delivers a whole scenario — sign-ups, a scheduled cancel, a failing renewal card, two renewals — with
 /// every event duplicated and batches shuffled, over HTTP to /webhooks/inmemory. The stored state must end equal to the
-/// provider's own (in-order) truth, and no fact may be applied twice.
+/// provider's own (in-order) truth, and no fact may be applied twice. On PostgreSQL and on SQLite (the zero-config
+/// default: one applier lane, one writer).
 /// </summary>
-public sealed class WebhookStormTests : IAsyncLifetime
+public abstract class WebhookStormTests<TDatabase> : IAsyncLifetime
+    where TDatabase : TestDatabase, new()
 {
     private const int Accounts = 5;
-    private readonly PostgresTestDatabase _database = new();
+    private readonly TDatabase _database = new();
     private MonolithWebFactory _factory = null!;
     private Uri _baseAddress = null!;
     private string _lastDifference = "nothing compared yet";
@@ -141,3 +143,7 @@ public sealed class WebhookStormTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 }
+
+public sealed class PostgresWebhookStormTests : WebhookStormTests<PostgresTestDatabase>;
+
+public sealed class SqliteWebhookStormTests : WebhookStormTests<SqliteTestDatabase>;
