@@ -182,6 +182,7 @@ internal static class WebhookRegistration
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddSingleton<WebhookApplierWakeup>();
+        services.AddSingleton<WebhookInboxDataSource>();
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddHostedService<WebhookApplierService>();
         services.AddHealthChecks().AddCheck<WebhookInboxHealthCheck>("webhooks", tags: ["ready"]);
