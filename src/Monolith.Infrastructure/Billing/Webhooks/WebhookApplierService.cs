@@ -139,7 +139,7 @@ internal sealed partial class WebhookApplierService(
             catch (Exception ex) when (!ct.IsCancellationRequested && !IsDatabaseError(ex))
             {
                 LogEventFailed(logger, ex, id);
-                var failed = await SendFailAsync(new FailReceivedWebhookCommand(id, $"{ex.GetType().Name}: {ex.Message}"), ct);
+                var failed = await SendAsync(new FailReceivedWebhookCommand(id, $"{ex.GetType().Name}: {ex.Message}"), ct);
                 progressed |= failed.IsSuccess && failed.Value;
             }
         }
@@ -149,13 +149,8 @@ internal sealed partial class WebhookApplierService(
 
     private static bool IsDatabaseError(Exception ex) => ex is DbException || ex.InnerException is DbException || ex is TimeoutException;
 
-    private async Task<Domain.Common.Result<ApplyReceivedWebhooksResult>> SendAsync(ApplyReceivedWebhooksCommand command, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, ct);
-    }
-
-    private async Task<Domain.Common.Result<bool>> SendFailAsync(FailReceivedWebhookCommand command, CancellationToken ct)
+    /// <summary>One command in its own scope (its own DbContext and transaction).</summary>
+    private async Task<Domain.Common.Result<TResponse>> SendAsync<TResponse>(IRequest<Domain.Common.Result<TResponse>> command, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, ct);
