@@ -100,7 +100,15 @@ internal sealed class SchedulerHostedService(ISchedulerFactory schedulers) : IHo
         var scheduler = Interlocked.Exchange(ref _scheduler, null);
         if (scheduler is not null && await scheduler.GetStatus(cancellationToken) != SchedulerStatus.Shutdown)
         {
-            await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+            try
+            {
+                await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host's shutdown timeout passed while a job was still running and the host disposed its services;
+                // Quartz's clustered store then fails to signal through them. Nothing is left to stop.
+            }
         }
     }
 }

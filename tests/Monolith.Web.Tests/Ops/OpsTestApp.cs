@@ -61,6 +61,7 @@ public sealed class OpsTestApp : IAsyncDisposable
             ["Outbox:MaxAttempts"] = "2",
             // The schedule stays listed, but never fires by itself: at a 5-minute mark it would re-apply the failed
             // webhook events these tests create and then inspect.
+            ["Jobs:Enabled"] = "true",
             ["Jobs:InboxRetry:Cron"] = "0 0 0 1 1 ? 2099",
             ["Outbox:BackoffBase"] = "01:00:00",
             ["Outbox:BackoffCap"] = "01:00:00",
