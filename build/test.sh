@@ -48,11 +48,19 @@ cleanup() {
 }
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_ROOT"
-PG_PORT=$(free_port)
 as_pg "$PG_BIN/initdb" -D "$PG_ROOT/data" -U postgres -A trust --no-sync -E UTF8 >"$LOG_DIR/initdb.log" 2>&1
-as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -w -l "$PG_ROOT/server.log" \
-  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_ROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-  start >/dev/null
+# A port that looked free can be taken by the time the server binds it: try a few, and show the server's log if none works.
+started=0
+for attempt in 1 2 3; do
+  PG_PORT=$(free_port)
+  if as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -w -l "$PG_ROOT/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_ROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null; then
+    started=1; break
+  fi
+  log "PostgreSQL did not start on port $PG_PORT (attempt $attempt); its log:"; tail -n 20 "$PG_ROOT/server.log" >&2 || true
+done
+[ "$started" -eq 1 ] || { log "PostgreSQL could not be started"; exit 1; }
 export MONOLITH_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=50"
 log "PostgreSQL $(basename "$(dirname "$PG_BIN")") on 127.0.0.1:$PG_PORT"
 
