@@ -65,9 +65,11 @@ public static class StormDatabase
         await transaction.CommitAsync();
     }
 
+    private const string ReceivedCount = "(SELECT count(*) FROM billing_webhook_events WHERE status = 'Received')";
+
     /// <summary>Polls until every received webhook has been applied by the background applier (or the deadline passes).</summary>
     public static Task<bool> WaitForInboxAsync(string connectionString, TimeSpan timeout) =>
-        WaitForZeroAsync(connectionString, "SELECT count(*) FROM billing_webhook_events WHERE status = 'Received'", timeout);
+        WaitForZeroAsync(connectionString, $"SELECT {ReceivedCount}", timeout);
 
     /// <summary>
     /// Polls until every received webhook is applied, every outbox message fanned out and every delivery succeeded (or
@@ -75,7 +77,7 @@ public static class StormDatabase
     /// </summary>
     public static Task<bool> WaitForOutboxAsync(string connectionString, TimeSpan timeout) =>
         WaitForZeroAsync(connectionString,
-            "SELECT (SELECT count(*) FROM billing_webhook_events WHERE status = 'Received') + " +
+            $"SELECT {ReceivedCount} + " +
             "(SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL) + (SELECT count(*) FROM outbox_deliveries WHERE state <> 'Succeeded')",
             timeout);
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Webhooks;
 using Monolith.Application.Billing.Webhooks.ApplyReceivedWebhooks;
 using Monolith.Application.Billing.Webhooks.RetryWebhookEvent;
+using Monolith.Application.Common.Telemetry;
 using Monolith.Infrastructure.Persistence;
 
 namespace Monolith.Infrastructure.Billing.Webhooks;
@@ -23,7 +24,7 @@ namespace Monolith.Infrastructure.Billing.Webhooks;
 /// </summary>
 internal sealed partial class WebhookApplierService(
     IServiceScopeFactory scopes, WebhookApplierWakeup wakeup, IOptions<WebhookOptions> options, IOptions<DatabaseOptions> database,
-    TimeProvider clock, ILogger<WebhookApplierService> logger)
+    MonolithMetrics metrics, TimeProvider clock, ILogger<WebhookApplierService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -117,7 +118,7 @@ internal sealed partial class WebhookApplierService(
             var batch = await SendAsync(new ApplyReceivedWebhooksCommand(next), ct);
             if (batch.IsSuccess)
             {
-                return batch.Value.Claimed > 0;
+                return Committed(batch.Value);
             }
 
             LogBatchRefused(logger, next.Count, batch.Error.Code);
@@ -134,7 +135,7 @@ internal sealed partial class WebhookApplierService(
             try
             {
                 var single = await SendAsync(new ApplyReceivedWebhooksCommand([id]), ct);
-                progressed |= single.IsSuccess && single.Value.Claimed > 0;
+                progressed |= single.IsSuccess && Committed(single.Value);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested && !IsDatabaseError(ex))
             {
@@ -145,6 +146,17 @@ internal sealed partial class WebhookApplierService(
         }
 
         return progressed;
+    }
+
+    /// <summary>Counts a committed batch's outcomes (never a rolled-back one's); true when it processed anything.</summary>
+    private bool Committed(ApplyReceivedWebhooksResult result)
+    {
+        foreach (var outcome in result.Outcomes)
+        {
+            metrics.WebhookApplied(outcome.Provider, outcome.Status.ToString());
+        }
+
+        return result.Claimed > 0;
     }
 
     private static bool IsDatabaseError(Exception ex) => ex is DbException || ex.InnerException is DbException || ex is TimeoutException;

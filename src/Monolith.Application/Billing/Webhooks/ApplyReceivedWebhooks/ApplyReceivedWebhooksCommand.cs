@@ -1,4 +1,5 @@
 using Monolith.Application.Common.Messaging;
+using Monolith.Domain.Billing.Webhooks;
 
 namespace Monolith.Application.Billing.Webhooks.ApplyReceivedWebhooks;
 
@@ -13,8 +14,14 @@ public sealed record ApplyReceivedWebhooksCommand(IReadOnlyCollection<Guid> Ids)
     public override string ToString() => $"{nameof(ApplyReceivedWebhooksCommand)} {{ {Ids.Count} events }}";
 }
 
-/// <param name="Claimed">How many of the ids were still received and not held elsewhere (so were processed here).</param>
-public sealed record ApplyReceivedWebhooksResult(int Claimed, int Applied, int Parked, int Ignored, int Failed);
+/// <param name="Outcomes">One per id that was still received and not held elsewhere (so was processed here).</param>
+public sealed record ApplyReceivedWebhooksResult(IReadOnlyList<ProcessedWebhook> Outcomes)
+{
+    public int Claimed => Outcomes.Count;
+}
+
+/// <summary>What the applier made of one received event (counted in the metrics once the batch has committed).</summary>
+public sealed record ProcessedWebhook(string Provider, WebhookEventStatus Status);
 
 /// <summary>
 /// Records an event the applier could not process at all (its processing threw something other than a database

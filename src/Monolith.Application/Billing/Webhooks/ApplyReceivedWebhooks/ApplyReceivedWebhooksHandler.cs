@@ -2,14 +2,13 @@ using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Billing.Webhooks.RetryWebhookEvent;
 using Monolith.Application.Common.Interfaces;
-using Monolith.Application.Common.Telemetry;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Domain.Common;
 
 namespace Monolith.Application.Billing.Webhooks.ApplyReceivedWebhooks;
 
 internal sealed class ApplyReceivedWebhooksHandler(
-    IAppDbContext db, IWebhookInbox inbox, IWebhookInboxReplay replay, InboxEventProcessor processor, MonolithMetrics metrics, TimeProvider clock)
+    IAppDbContext db, IWebhookInbox inbox, IWebhookInboxReplay replay, InboxEventProcessor processor, TimeProvider clock)
     : IRequestHandler<ApplyReceivedWebhooksCommand, Result<ApplyReceivedWebhooksResult>>
 {
     public async Task<Result<ApplyReceivedWebhooksResult>> Handle(ApplyReceivedWebhooksCommand request, CancellationToken cancellationToken)
@@ -17,13 +16,13 @@ internal sealed class ApplyReceivedWebhooksHandler(
         var claimed = await inbox.ClaimReceivedAsync(request.Ids, cancellationToken);
         if (claimed.Count == 0)
         {
-            return new ApplyReceivedWebhooksResult(0, 0, 0, 0, 0);
+            return new ApplyReceivedWebhooksResult([]);
         }
 
         // A failed save fails the whole batch (it is rolled back and retried one event at a time), so the savepoint EF
         // would set around every save is two round trips per event for nothing.
         db.Database.AutoSavepointsEnabled = false;
-        int applied = 0, parked = 0, ignored = 0, failed = 0;
+        var outcomes = new List<ProcessedWebhook>(claimed.Count);
         var rows = (await db.WebhookEvents.AsNoTracking().Where(e => claimed.Contains(e.Id)).ToListAsync(cancellationToken))
             .ToDictionary(r => r.Id);
         foreach (var id in claimed)
@@ -53,17 +52,10 @@ internal sealed class ApplyReceivedWebhooksHandler(
             // each save only looks at what its own event changed (the batch's one commit still covers them all).
             await db.SaveChangesAsync(cancellationToken);
             db.DiscardChanges();
-            metrics.WebhookApplied(row.Provider, row.Status.ToString());
-            switch (row.Status)
-            {
-                case WebhookEventStatus.Applied: applied++; break;
-                case WebhookEventStatus.Parked: parked++; break;
-                case WebhookEventStatus.Ignored: ignored++; break;
-                default: failed++; break;
-            }
+            outcomes.Add(new ProcessedWebhook(row.Provider, row.Status));
         }
 
-        return new ApplyReceivedWebhooksResult(claimed.Count, applied, parked, ignored, failed);
+        return new ApplyReceivedWebhooksResult(outcomes);
     }
 }
 
