@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
+using Stripe;
 
 namespace Monolith.TestSupport.Stripe;
 
 /// <summary>
-/// Signs a webhook body the way Stripe does, independently of the app's verifier:
+/// Signs a webhook body the way Stripe does, with Stripe.net's own <see cref="EventUtility.ComputeSignature"/>:
 /// <c>Stripe-Signature: t={unix seconds},v1={hex(HMAC-SHA256(secret, "{t}.{raw body}"))}</c>, the key being the whole
-/// secret (<c>whsec_…</c> included) as UTF-8.
+/// secret (<c>whsec_…</c> included) as UTF-8; the signature vectors check it against stripe-node.
 /// </summary>
 public static class StripeWebhookSigner
 {
@@ -17,11 +17,7 @@ public static class StripeWebhookSigner
     public static string Signature(ReadOnlySpan<byte> body, string secret, long timestamp)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        var prefix = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".");
-        var payload = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(payload, 0);
-        body.CopyTo(payload.AsSpan(prefix.Length));
-        return Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), payload)).ToLowerInvariant();
+        return EventUtility.ComputeSignature(secret, timestamp.ToString(CultureInfo.InvariantCulture), Encoding.UTF8.GetString(body));
     }
 
     /// <summary>The <c>Stripe-Signature</c> header value: one <c>v1</c> per secret (Stripe signs with every active secret).</summary>

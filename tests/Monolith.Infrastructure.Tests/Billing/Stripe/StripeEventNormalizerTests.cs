@@ -3,7 +3,6 @@ using Monolith.Application.Billing.Payments;
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
-using Monolith.Infrastructure.Billing.Payments.Stripe;
 using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
@@ -200,7 +199,7 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
     {
         var body = "{\"id\":\"evt_1\",\"type\":\"invoice.paid\",\"created\":1}"u8.ToArray();
 
-        var result = _stripe.Port.ParseWebhook(body, StripeSignatureTests.Headers(StripeSignature.Sign(body, StripeHarness.WebhookSecret, 1)), DateTimeOffset.FromUnixTimeSeconds(1));
+        var result = _stripe.Port.ParseWebhook(body, StripeWebhookSignatureTests.Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1), StripeHarness.WebhookSecret)), DateTimeOffset.FromUnixTimeSeconds(1));
 
         Assert.Equal(PaymentsErrors.PayloadInvalid, result.Error);
     }
@@ -231,7 +230,7 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
     private Monolith.Domain.Common.Result<ParsedWebhook> Parse(string type, JsonObject obj, string apiVersion = "2025-03-31.basil")
     {
         var body = StripeFiles.Event(type, obj, apiVersion: apiVersion);
-        return _stripe.Port.ParseWebhook(body, StripeSignatureTests.Headers(StripeSignature.Sign(body, StripeHarness.WebhookSecret, 1767225600)), Created.AddSeconds(2));
+        return _stripe.Port.ParseWebhook(body, StripeWebhookSignatureTests.Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1767225600), StripeHarness.WebhookSecret)), Created.AddSeconds(2));
     }
 
     private T Single<T>(string type, JsonObject obj, string apiVersion = "2025-03-31.basil")

@@ -1,6 +1,5 @@
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Subscriptions;
-using Monolith.Infrastructure.Billing.Payments.Stripe;
 using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
@@ -25,7 +24,7 @@ public sealed class StripeTrialWillEndTests : IAsyncLifetime
         var body = StripeFiles.Event("customer.subscription.trial_will_end", s, apiVersion: "2025-03-31.basil");
 
         var parsed = _stripe.Port.ParseWebhook(
-            body, StripeSignatureTests.Headers(StripeSignature.Sign(body, StripeHarness.WebhookSecret, 1767225600)), Created.AddSeconds(2));
+            body, StripeWebhookSignatureTests.Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1767225600), StripeHarness.WebhookSecret)), Created.AddSeconds(2));
 
         Assert.True(parsed.IsSuccess, parsed.Error?.Code);
         var notice = Assert.IsType<SubscriptionTrialWillEnd>(Assert.Single(parsed.Value.Events));

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Monolith.Application.Billing.Payments;
@@ -214,13 +215,13 @@ internal sealed class StripePaymentsPort(
         string? signature = null;
         foreach (var (name, value) in headers)
         {
-            if (string.Equals(name, StripeSignature.HeaderName, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(name, StripeWebhookSignature.HeaderName, StringComparison.OrdinalIgnoreCase))
             {
                 signature = value;
             }
         }
 
-        return StripeSignature.Verify(body, signature, options.WebhookSecrets, now, TimeSpan.FromSeconds(options.WebhookToleranceSeconds))
+        return StripeWebhookSignature.Verify(Encoding.UTF8.GetString(body), signature, options.WebhookSecrets, now, options.WebhookToleranceSeconds)
             ? _normalizer.Normalize(body)
             : PaymentsErrors.SignatureInvalid;
     }

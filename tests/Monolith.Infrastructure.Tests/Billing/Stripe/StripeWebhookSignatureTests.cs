@@ -2,12 +2,24 @@ using System.Text;
 using Monolith.Application.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
 using Monolith.TestSupport.Stripe;
+using Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
-public sealed class StripeSignatureTests
+/// <summary>
+/// Contract: the signature vectors made with stripe-node 23.1.0 pass through Stripe.net's verification (as the port
+/// calls it) with their recorded verdicts. One known difference: Stripe.net refuses a timestamp further than the
+/// tolerance in the future, where stripe-node accepts it (it checks age only).
+/// </summary>
+public sealed class StripeWebhookSignatureTests
 {
-    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(300);
+    private const int Tolerance = 300;
+
+    /// <summary>Recorded scenarios where Stripe.net's verdict differs from stripe-node's, with the SDK's verdict.</summary>
+    private static readonly Dictionary<string, bool> SdkDiffers = new()
+    {
+        ["valid_when_timestamp_is_1h_in_future"] = false,
+    };
 
     /// <summary>Every (vector, recorded verification) pair of stripe-signature-vectors.json.</summary>
     public static TheoryData<string, string> Verifications()
@@ -47,7 +59,8 @@ public sealed class StripeSignatureTests
         var secret = vector.GetProperty("secret").GetString()!;
         var t = vector.GetProperty("timestamp").GetInt64();
         var header = vector.GetProperty("header").GetString()!;
-        var expected = vector.GetProperty("verification").GetProperty(scenario).GetProperty("ok").GetBoolean();
+        var recorded = vector.GetProperty("verification").GetProperty(scenario).GetProperty("ok").GetBoolean();
+        var expected = SdkDiffers.GetValueOrDefault(scenario, recorded);
 
         // Each recorded scenario, replayed with the same inputs the generator used.
         var (body, key, now, tolerance) = scenario switch
@@ -59,12 +72,12 @@ public sealed class StripeSignatureTests
             "wrong_secret" => (payload, secret + "_wrong", t + 10, Tolerance),
             "stale_t_plus_301s" => (payload, secret, t + 301, Tolerance),
             "stale_against_real_clock" => (payload, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Tolerance),
-            "stale_ignored_with_tolerance_0" => (payload, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), TimeSpan.Zero),
+            "stale_ignored_with_tolerance_0" => (payload, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 0),
             _ => throw new InvalidOperationException($"Unknown recorded scenario '{scenario}': teach this test what it means."),
         };
 
         Assert.Equal(vector.GetProperty("v1_hex").GetString(), header.Split("v1=")[1]);
-        var verdict = StripeSignature.Verify(Encoding.UTF8.GetBytes(body), header, [key], DateTimeOffset.FromUnixTimeSeconds(now), tolerance);
+        var verdict = StripeWebhookSignature.Verify(body, header, [key], DateTimeOffset.FromUnixTimeSeconds(now), tolerance);
 
         Assert.Equal(expected, verdict);
     }
@@ -78,8 +91,8 @@ public sealed class StripeSignatureTests
         var payload = doc.RootElement.GetProperty("vectors").EnumerateArray()
             .Single(v => v.GetProperty("name").GetString() == c.GetProperty("payload_ref").GetString()).GetProperty("payload").GetString()!;
 
-        var verdict = StripeSignature.Verify(
-            Encoding.UTF8.GetBytes(payload), c.GetProperty("header").GetString(), [c.GetProperty("secret").GetString()!],
+        var verdict = StripeWebhookSignature.Verify(
+            payload, c.GetProperty("header").GetString(), [c.GetProperty("secret").GetString()!],
             DateTimeOffset.FromUnixTimeSeconds(c.GetProperty("timestamp_received").GetInt64()), Tolerance);
 
         Assert.Equal(c.GetProperty("result").GetProperty("ok").GetBoolean(), verdict);
@@ -95,12 +108,13 @@ public sealed class StripeSignatureTests
     [Fact]
     public void Verify_WithSeveralConfiguredSecrets_AcceptsAnyOfThem()
     {
-        var body = "{\"id\":\"evt_1\"}"u8.ToArray();
-        var header = StripeSignature.Sign(body, "whsec_old", 1000);
+        const string body = "{\"id\":\"evt_1\"}";
+        var header = EventUtility.GenerateSignatureHeader(body, "whsec_old", 1000);
         var at = DateTimeOffset.FromUnixTimeSeconds(1010);
 
-        Assert.True(StripeSignature.Verify(body, header, ["whsec_new", "whsec_old"], at, Tolerance));
-        Assert.False(StripeSignature.Verify(body, header, ["whsec_new"], at, Tolerance));
+        Assert.True(StripeWebhookSignature.Verify(body, header, ["whsec_new", "whsec_old"], at, Tolerance));
+        Assert.True(StripeWebhookSignature.Verify(body, header, ["", "whsec_old"], at, Tolerance));
+        Assert.False(StripeWebhookSignature.Verify(body, header, ["whsec_new"], at, Tolerance));
     }
 
     [Theory]
@@ -109,8 +123,10 @@ public sealed class StripeSignatureTests
     [InlineData("t=abc,v1=00")]
     [InlineData("t=,v1=00")]
     [InlineData("garbage")]
+    [InlineData("t=99999999999,v1=00")]
+    [InlineData("t=1,v1=00,,")]
     public void Verify_MalformedHeader_IsRefused(string? header) =>
-        Assert.False(StripeSignature.Verify("{}"u8, header, ["whsec_x"], DateTimeOffset.FromUnixTimeSeconds(1), Tolerance));
+        Assert.False(StripeWebhookSignature.Verify("{}", header, ["whsec_x"], DateTimeOffset.FromUnixTimeSeconds(1), Tolerance));
 
     [Fact]
     public async Task ParseWebhook_SignedWithTheRotatedOutSecret_IsAcceptedAndBadSignatureIsRefusedBeforeParsing()
@@ -119,10 +135,10 @@ public sealed class StripeSignatureTests
         var body = StripeFiles.Event("customer.created", StripeFiles.Fixture("customer"));
         var at = DateTimeOffset.FromUnixTimeSeconds(1767225600);
 
-        var old = stripe.Port.ParseWebhook(body, Headers(StripeSignature.Sign(body, StripeHarness.OldWebhookSecret, 1767225600)), at.AddSeconds(5));
+        var old = stripe.Port.ParseWebhook(body, Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1767225600), StripeHarness.OldWebhookSecret)), at.AddSeconds(5));
         var notJsonButBadlySigned = stripe.Port.ParseWebhook("not json"u8, Headers("t=1767225600,v1=00"), at);
         var unsigned = stripe.Port.ParseWebhook(body, new Dictionary<string, string>(), at);
-        var stale = stripe.Port.ParseWebhook(body, Headers(StripeSignature.Sign(body, StripeHarness.WebhookSecret, 1767225600)), at.AddSeconds(301));
+        var stale = stripe.Port.ParseWebhook(body, Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1767225600), StripeHarness.WebhookSecret)), at.AddSeconds(301));
 
         Assert.True(old.IsSuccess);
         Assert.Empty(old.Value.Events);
@@ -137,7 +153,7 @@ public sealed class StripeSignatureTests
         await using var stripe = await StripeHarness.StartAsync();
         var body = "not json"u8.ToArray();
 
-        var result = stripe.Port.ParseWebhook(body, Headers(StripeSignature.Sign(body, StripeHarness.WebhookSecret, 100)), DateTimeOffset.FromUnixTimeSeconds(100));
+        var result = stripe.Port.ParseWebhook(body, Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(100), StripeHarness.WebhookSecret)), DateTimeOffset.FromUnixTimeSeconds(100));
 
         Assert.Equal(PaymentsErrors.PayloadInvalid, result.Error);
     }
@@ -160,7 +176,7 @@ public sealed class StripeSignatureTests
 
             Assert.Equal(vector.GetProperty("v1_hex").GetString(), StripeWebhookSigner.Signature(payload, secret, timestamp));
             var header = StripeWebhookSigner.Header(payload, DateTimeOffset.FromUnixTimeSeconds(timestamp), "whsec_other_secret_0123456789", secret);
-            Assert.True(StripeSignature.Verify(payload, header, [secret], DateTimeOffset.FromUnixTimeSeconds(timestamp), Tolerance));
+            Assert.True(StripeWebhookSignature.Verify(Encoding.UTF8.GetString(payload), header, [secret], DateTimeOffset.FromUnixTimeSeconds(timestamp), Tolerance));
         }
     }
 }
