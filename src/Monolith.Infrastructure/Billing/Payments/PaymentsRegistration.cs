@@ -32,6 +32,7 @@ public static class PaymentsRegistration
             ? ActivatorUtilities.CreateInstance<InMemoryPaymentsDoctor>(sp)
             : ActivatorUtilities.CreateInstance<StripePaymentsDoctor>(sp));
 
+        services.AddStripeSdk();
         services.AddTransient<StripeResilienceHandler>(sp => ActivatorUtilities.CreateInstance<StripeResilienceHandler>(
             sp, sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Stripe));
         services.AddHttpClient(StripeClient.HttpClientName, (sp, client) =>

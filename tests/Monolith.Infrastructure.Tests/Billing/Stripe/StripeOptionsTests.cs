@@ -61,4 +61,21 @@ public sealed class StripeOptionsTests
         Assert.Equal("stripe", stripe.Port.Provider);
         Assert.True(stripe.Port.Capabilities.SupportsPortal);
     }
+
+    [Fact]
+    public async Task Start_StripeConfigured_RegistersOneStripeNetClientOnTheConfiguredApiBase()
+    {
+        await using var stripe = await StripeHarness.StartAsync();
+        var client = stripe.Services.GetRequiredService<global::Stripe.IStripeClient>();
+
+        var customer = await new global::Stripe.CustomerService(client).CreateAsync(
+            new global::Stripe.CustomerCreateOptions { Name = "Acme" }, new global::Stripe.RequestOptions { IdempotencyKey = "sdk-key-1" });
+
+        Assert.Same(client, stripe.Services.GetRequiredService<global::Stripe.StripeClient>());
+        Assert.Equal("Acme", customer.Name);
+        var request = Assert.Single(stripe.Fake.To("POST", "/v1/customers"));
+        Assert.Equal("Bearer " + StripeHarness.SecretKey, request.Header("Authorization"));
+        Assert.Equal(global::Stripe.StripeConfiguration.ApiVersion, request.Header("Stripe-Version"));
+        Assert.Equal("sdk-key-1", request.Header("Idempotency-Key"));
+    }
 }
