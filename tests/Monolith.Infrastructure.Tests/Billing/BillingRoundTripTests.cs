@@ -142,7 +142,7 @@ public abstract class BillingRoundTripTests<TDatabase>(TDatabase database) : ICl
     public async Task SaveUsageEvent_ReloadsEqual()
     {
         var account = await BillingSeed.AccountAsync(database);
-        var usage = UsageEvent.Record(Guid.NewGuid(), account.Id, "api-calls", 1234, "key-rt", T0, T0.AddDays(30), UsageMode.SetTotal, T0.AddHours(1)).Value;
+        var usage = UsageEvent.Record(Guid.NewGuid(), account.Id, "api-calls", 1234, "key-rt", T0, T0.AddDays(30), UsageMode.SetTotal, T0.AddHours(1), UsageRules.Default).Value;
 
         var loaded = await SaveThenReloadAsync(usage, db => db.UsageEvents, BillingState.Describe);
 

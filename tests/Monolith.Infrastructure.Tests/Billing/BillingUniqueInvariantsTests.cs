@@ -166,7 +166,7 @@ public abstract class BillingUniqueInvariantsTests<TDatabase>(TDatabase database
     }
 
     private static UsageEvent Usage(Guid accountId, string key) =>
-        UsageEvent.Record(Guid.NewGuid(), accountId, "api-calls", 5, key, T0, T0.AddDays(30), UsageMode.Add, T0).Value;
+        UsageEvent.Record(Guid.NewGuid(), accountId, "api-calls", 5, key, T0, T0.AddDays(30), UsageMode.Add, T0, UsageRules.Default).Value;
 
     private static Subscription Subscription(Guid accountId, string provider, string subscriptionId) =>
         Domain.Billing.Subscriptions.Subscription.Start(Guid.NewGuid(), accountId, provider, new SubscriptionSnapshot(

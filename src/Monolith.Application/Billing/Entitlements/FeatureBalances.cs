@@ -56,7 +56,7 @@ internal sealed class FeatureBalances(
         {
             var check = await entitlements.CheckAsync(accountId, featureId, cancellationToken);
             var used = UsageLedger.Used(usage, featureId, start, end);
-            var balance = check.Unlimited || check.Limit is null ? (long?)null : check.Limit.Value - used;
+            var balance = check.Unlimited || check.Limit is null ? (long?)null : UsageLedger.Balance(check.Limit.Value, used);
             balances.Add(new FeatureBalance(
                 featureId,
                 Allowed: check.Allowed && (check.Unlimited || balance > 0),

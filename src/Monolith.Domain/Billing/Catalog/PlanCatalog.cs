@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Monolith.Domain.Billing.Usage;
 using Monolith.Domain.Common;
 
 namespace Monolith.Domain.Billing.Catalog;
@@ -13,8 +14,10 @@ public sealed class PlanCatalog
     private PlanCatalog(
         FrozenDictionary<string, Plan> plans,
         FrozenDictionary<string, Price> prices,
-        FrozenDictionary<(string, string), Price> byProviderPriceId)
+        FrozenDictionary<(string, string), Price> byProviderPriceId,
+        UsageRules usage)
     {
+        Usage = usage;
         _plans = plans;
         _prices = prices;
         _byProviderPriceId = byProviderPriceId;
@@ -23,7 +26,10 @@ public sealed class PlanCatalog
     public IReadOnlyDictionary<string, Plan> Plans => _plans;
     public IReadOnlyDictionary<string, Price> Prices => _prices;
 
-    public static Result<PlanCatalog> Create(IEnumerable<Plan> plans, IEnumerable<Price> prices)
+    /// <summary>Bounds on metered usage (per event, per period total); <see cref="UsageRules.Default"/> unless configured.</summary>
+    public UsageRules Usage { get; }
+
+    public static Result<PlanCatalog> Create(IEnumerable<Plan> plans, IEnumerable<Price> prices, UsageRules? usage = null)
     {
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(prices);
@@ -63,7 +69,8 @@ public sealed class PlanCatalog
         return new PlanCatalog(
             planById.ToFrozenDictionary(StringComparer.Ordinal),
             priceById.ToFrozenDictionary(StringComparer.Ordinal),
-            byProvider.ToFrozenDictionary());
+            byProvider.ToFrozenDictionary(),
+            usage ?? UsageRules.Default);
     }
 
     public Result<Plan> FindPlan(string planId) =>

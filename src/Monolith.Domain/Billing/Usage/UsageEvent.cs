@@ -42,8 +42,10 @@ public sealed class UsageEvent : AggregateRoot<Guid>
         DateTimeOffset periodStart,
         DateTimeOffset periodEnd,
         UsageMode mode,
-        DateTimeOffset recordedAt)
+        DateTimeOffset recordedAt,
+        UsageRules rules)
     {
+        ArgumentNullException.ThrowIfNull(rules);
         var feature = featureId?.Trim() ?? string.Empty;
         if (!BillingIds.IsSlug(feature))
         {
@@ -71,6 +73,11 @@ public sealed class UsageEvent : AggregateRoot<Guid>
             return UsageErrors.QuantityInvalid;
         }
 
+        if (quantity > rules.MaxQuantityPerEvent)
+        {
+            return UsageErrors.QuantityTooLarge(rules);
+        }
+
         var usage = new UsageEvent
         {
             Id = id,
@@ -88,12 +95,14 @@ public sealed class UsageEvent : AggregateRoot<Guid>
     }
 }
 
-/// <summary>Computes usage from the ledger. Pure.</summary>
+/// <summary>Computes usage from the ledger. Pure; no sum here can overflow.</summary>
 public static class UsageLedger
 {
     /// <summary>
     /// The usage of <paramref name="featureId"/> in the period [start, end): events of that exact period in recorded
-    /// order (ties keep the given order); Add adds, SetTotal replaces the running total.
+    /// order (ties keep the given order); Add adds, SetTotal replaces the running total. Rows the rules would refuse
+    /// today (written before they existed, or directly) still read: a negative quantity counts as 0 and the total
+    /// saturates at <see cref="long.MaxValue"/> instead of wrapping or throwing.
     /// </summary>
     public static long Used(IEnumerable<UsageEvent> events, string featureId, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
@@ -106,11 +115,30 @@ public static class UsageLedger
                                  && e.PeriodEnd == periodEnd)
                      .OrderBy(e => e.RecordedAt))
         {
-            total = usage.Mode == UsageMode.SetTotal ? usage.Quantity : checked(total + usage.Quantity);
+            var quantity = Math.Max(usage.Quantity, 0);
+            total = usage.Mode == UsageMode.SetTotal ? quantity : SaturatingAdd(total, quantity);
         }
 
         return total;
     }
+
+    /// <summary>
+    /// The period's total once <paramref name="usage"/> is counted on top of <paramref name="usedBefore"/>, or
+    /// <see cref="UsageErrors.PeriodTotalExceeded"/> when that would pass <see cref="UsageRules.MaxTotalPerPeriod"/>.
+    /// </summary>
+    public static Result<long> TotalAfter(long usedBefore, UsageEvent usage, UsageRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        ArgumentNullException.ThrowIfNull(rules);
+
+        var after = usage.Mode == UsageMode.SetTotal ? usage.Quantity : SaturatingAdd(Math.Max(usedBefore, 0), usage.Quantity);
+        return after > rules.MaxTotalPerPeriod ? UsageErrors.PeriodTotalExceeded(rules) : after;
+    }
+
+    /// <summary>Balance left under a limit (negative when over it); both are non-negative, so this cannot overflow.</summary>
+    public static long Balance(long limit, long used) => checked(Math.Max(limit, 0) - Math.Max(used, 0));
+
+    private static long SaturatingAdd(long total, long quantity) => total > long.MaxValue - quantity ? long.MaxValue : total + quantity;
 }
 
 public sealed record UsageRecorded(
@@ -133,4 +161,17 @@ public static class UsageErrors
 
     public static readonly Error QuantityInvalid =
         Error.Validation("billing.usage.quantity_invalid", "Added usage must be positive; a total cannot be negative.");
+
+    public static readonly Error MaxQuantityPerEventInvalid =
+        Error.Validation("billing.usage.max_quantity_per_event_invalid", "The most one usage event may carry must be at least 1.");
+
+    public static readonly Error MaxTotalPerPeriodInvalid =
+        Error.Validation("billing.usage.max_total_per_period_invalid",
+            $"The most a period total may reach must be at least the per-event maximum and at most {UsageRules.CeilingOfMaxTotalPerPeriod}.");
+
+    public static Error QuantityTooLarge(UsageRules rules) =>
+        Error.Validation("billing.usage.quantity_too_large", $"One usage event may carry at most {rules.MaxQuantityPerEvent}.");
+
+    public static Error PeriodTotalExceeded(UsageRules rules) =>
+        Error.Validation("billing.usage.period_total_exceeded", $"A feature's usage in one billing period may reach at most {rules.MaxTotalPerPeriod}.");
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Entitlements;
+using Monolith.Domain.Billing.Usage;
 using Monolith.Domain.Common;
 
 namespace Monolith.Infrastructure.Billing.Catalog;
@@ -23,6 +24,7 @@ internal static class BillingCatalogBuilder
         var problems = new List<string>();
 
         var policy = BuildPolicy(options.AccessPolicy, problems);
+        var usage = BuildUsageRules(options.Usage, problems);
         if (options.Plans.Count == 0)
         {
             problems.Add(Problem(Root, "must list at least one plan"));
@@ -88,12 +90,12 @@ internal static class BillingCatalogBuilder
             }
         }
 
-        if (problems.Count > 0 || policy is null)
+        if (problems.Count > 0 || policy is null || usage is null)
         {
             return (null, problems);
         }
 
-        var catalog = PlanCatalog.Create(plans, prices);
+        var catalog = PlanCatalog.Create(plans, prices, usage);
         if (catalog.IsFailure)
         {
             return (null, [Problem(Root, catalog.Error.Message)]);
@@ -124,6 +126,38 @@ internal static class BillingCatalogBuilder
         }
 
         return policy.Value;
+    }
+
+    private static UsageRules? BuildUsageRules(UsageOptions options, List<string> problems)
+    {
+        const string path = BillingOptions.Section + ":Usage";
+        var perEvent = UsageRules.DefaultMaxQuantityPerEvent;
+        var perPeriod = UsageRules.DefaultMaxTotalPerPeriod;
+        var count = problems.Count;
+        if (!string.IsNullOrWhiteSpace(options.MaxQuantityPerEvent) && !TryParseWhole(options.MaxQuantityPerEvent, out perEvent))
+        {
+            problems.Add(Problem($"{path}:MaxQuantityPerEvent", $"must be a whole number, not '{options.MaxQuantityPerEvent}'"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.MaxTotalPerPeriod) && !TryParseWhole(options.MaxTotalPerPeriod, out perPeriod))
+        {
+            problems.Add(Problem($"{path}:MaxTotalPerPeriod", $"must be a whole number, not '{options.MaxTotalPerPeriod}'"));
+        }
+
+        if (problems.Count > count)
+        {
+            return null;
+        }
+
+        var rules = UsageRules.Create(perEvent, perPeriod);
+        if (rules.IsFailure)
+        {
+            var at = rules.Error == UsageErrors.MaxQuantityPerEventInvalid ? "MaxQuantityPerEvent" : "MaxTotalPerPeriod";
+            problems.Add(Problem($"{path}:{at}", rules.Error.Message));
+            return null;
+        }
+
+        return rules.Value;
     }
 
     private static Plan? BuildPlan(PlanOptions options, string path, List<string> problems)

@@ -12,6 +12,18 @@ public sealed class BillingOptions
     public List<PlanOptions> Plans { get; } = [];
 
     public AccessPolicyOptions AccessPolicy { get; } = new();
+
+    public UsageOptions Usage { get; } = new();
+}
+
+/// <summary>Section <c>Billing:Usage</c>: bounds on metered usage (whole numbers; defaults in <c>UsageRules</c>).</summary>
+public sealed class UsageOptions
+{
+    /// <summary>The most one usage event may carry (default 1,000,000,000).</summary>
+    public string? MaxQuantityPerEvent { get; set; }
+
+    /// <summary>The most one feature's total may reach in a billing period (default 1,000,000,000,000,000).</summary>
+    public string? MaxTotalPerPeriod { get; set; }
 }
 
 /// <summary>One entry of <c>Billing:Plans</c>.</summary>

@@ -63,6 +63,7 @@ public sealed class BillingCatalogConfigurationTests
         Assert.True(monthly.IsActive);
         Assert.False(catalog.FindPrice("pro-yearly").Value.IsActive);
         Assert.Equal(TimeSpan.FromDays(3), policy.PastDueGracePeriod);
+        Assert.Equal(Domain.Billing.Usage.UsageRules.Default, catalog.Usage);
         Assert.Same(catalog, services.GetRequiredService<PlanCatalog>());
     }
 
@@ -118,6 +119,10 @@ public sealed class BillingCatalogConfigurationTests
     [InlineData("Billing:Plans:1:Prices:1:ProviderPriceIds:inmemory", "sim_price_pro_monthly", "Billing:Plans:1:Prices:1:ProviderPriceIds:inmemory")]
     [InlineData("Billing:AccessPolicy:PastDueGracePeriod", "-1.00:00:00", "Billing:AccessPolicy:PastDueGracePeriod")]
     [InlineData("Billing:AccessPolicy:PastDueGracePeriod", "a week", "Billing:AccessPolicy:PastDueGracePeriod")]
+    [InlineData("Billing:Usage:MaxQuantityPerEvent", "0", "Billing:Usage:MaxQuantityPerEvent")]
+    [InlineData("Billing:Usage:MaxQuantityPerEvent", "many", "Billing:Usage:MaxQuantityPerEvent")]
+    [InlineData("Billing:Usage:MaxTotalPerPeriod", "9223372036854775807", "Billing:Usage:MaxTotalPerPeriod")]
+    [InlineData("Billing:Usage:MaxTotalPerPeriod", "10", "Billing:Usage:MaxTotalPerPeriod")]
     public void Resolve_WithBadSetting_FailsNamingTheSetting(string key, string value, string expected)
     {
         var settings = GoodSettings();

@@ -168,6 +168,77 @@ public abstract class EntitlementUseCasesTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task TrackUsage_TwoEventsOfLongMaxValue_AreRefusedAndNothingIsWritten()
+    {
+        var owner = await _host.RegisterAsync();
+
+        var first = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", long.MaxValue, "max-1"), owner.UserId);
+        var second = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", long.MaxValue, "max-2"), owner.UserId);
+        var reading = await _host.SendAsync(
+            new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", long.MaxValue, "max-3", UsageMode.SetTotal), owner.UserId);
+        var balances = await _host.SendAsync(new ListBalancesQuery(owner.PersonalOrganizationId), owner.UserId);
+
+        Assert.Equal("billing.usage.quantity_too_large", first.Error!.Code);
+        Assert.Equal("billing.usage.quantity_too_large", second.Error!.Code);
+        Assert.Equal("billing.usage.quantity_too_large", reading.Error!.Code);
+        Assert.Equal(Domain.Common.ErrorKind.Validation, first.Error.Kind);
+        Assert.Equal(0, await _host.QueryDbAsync(db => db.UsageEvents.CountAsync(u => u.IdempotencyKey.StartsWith("max-"))));
+        Assert.Equal(0, balances.Value.Single(b => b.FeatureId == "api-calls").Used);
+    }
+
+    [Fact]
+    public async Task TrackUsage_PastTheConfiguredPeriodMaximum_IsRefusedAndNothingIsWritten()
+    {
+        await using var host = new ApplicationHost(Database, settings: new Dictionary<string, string?>
+        {
+            ["Billing:Usage:MaxQuantityPerEvent"] = "10", ["Billing:Usage:MaxTotalPerPeriod"] = "15",
+        });
+        var owner = await host.RegisterAsync();
+
+        var tooBig = await host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 11, "p0"), owner.UserId);
+        var first = await host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 10, "p1"), owner.UserId);
+        var past = await host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 6, "p2"), owner.UserId);
+        var upTo = await host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 5, "p3"), owner.UserId);
+        var reading = await host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 3, "p4", UsageMode.SetTotal), owner.UserId);
+
+        Assert.Equal("billing.usage.quantity_too_large", tooBig.Error!.Code);
+        Assert.Equal(10, first.Value.Used);
+        Assert.Equal("billing.usage.period_total_exceeded", past.Error!.Code);
+        Assert.Equal(15, upTo.Value.Used);
+        Assert.Equal(3, reading.Value.Used);
+        Assert.Equal(["p1", "p3", "p4"], await host.QueryDbAsync(db => db.UsageEvents
+            .Where(u => u.IdempotencyKey.StartsWith("p")).Select(u => u.IdempotencyKey).OrderBy(k => k).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Balances_RowsWhoseTotalOverflowsALong_ReadSaturatedAndFurtherUsageIsRefused()
+    {
+        var owner = await _host.RegisterAsync();
+        var keys = new[] { $"old-{Guid.NewGuid():N}", $"old-{Guid.NewGuid():N}" };
+        foreach (var key in keys)
+        {
+            Assert.True((await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 1, key), owner.UserId)).IsSuccess);
+        }
+
+        // Rows written before the bounds existed: two events of long.MaxValue (the sum wraps to -2 in plain arithmetic).
+        await _host.QueryDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE billing_usage_events SET quantity = {long.MaxValue} WHERE idempotency_key IN ({keys[0]}, {keys[1]})"));
+
+        var balances = await _host.SendAsync(new ListBalancesQuery(owner.PersonalOrganizationId), owner.UserId);
+        var check = await _host.SendAsync(new CheckEntitlementQuery(owner.PersonalOrganizationId, "api-calls"), owner.UserId);
+        var more = await _host.SendAsync(new TrackUsageCommand(owner.PersonalOrganizationId, "api-calls", 1, "after-overflow"), owner.UserId);
+
+        var apiCalls = balances.Value.Single(b => b.FeatureId == "api-calls");
+        Assert.Equal(long.MaxValue, apiCalls.Used);
+        Assert.Equal(1000 - long.MaxValue, apiCalls.Balance);
+        Assert.True(apiCalls.OverLimit);
+        Assert.False(apiCalls.Allowed);
+        Assert.Equal(long.MaxValue, check.Value.Used);
+        Assert.False(check.Value.Allowed);
+        Assert.Equal("billing.usage.period_total_exceeded", more.Error!.Code);
+    }
+
+    [Fact]
     public async Task UseCases_CalledByAMemberOfAnotherOrganization_LeakNothing()
     {
         var owner = await _host.RegisterAsync();

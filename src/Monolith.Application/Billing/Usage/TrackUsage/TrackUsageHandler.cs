@@ -35,16 +35,21 @@ internal sealed class TrackUsageHandler(
 
         var (start, end) = UsagePeriod.Current(await subscriptions.ListAsync(account.Value.Id, cancellationToken), now);
         var usage = UsageEvent.Record(Guid.NewGuid(), account.Value.Id, request.FeatureId, request.Quantity, request.IdempotencyKey,
-            start, end, request.Mode, now);
+            start, end, request.Mode, now, catalog.Usage);
         if (usage.IsFailure)
         {
             return usage.Error;
         }
 
-        db.UsageEvents.Add(usage.Value);
         var before = (await balances.ForAsync(account.Value.Id, [request.FeatureId], cancellationToken))[0];
-        var used = request.Mode == UsageMode.SetTotal ? request.Quantity : before.Used + request.Quantity;
-        var balance = before.Limit is { } limit && !before.Unlimited ? limit - used : (long?)null;
-        return before with { Used = used, Balance = balance, OverLimit = balance < 0, Allowed = before.Unlimited || balance > 0 };
+        var used = UsageLedger.TotalAfter(before.Used, usage.Value, catalog.Usage);
+        if (used.IsFailure)
+        {
+            return used.Error;
+        }
+
+        db.UsageEvents.Add(usage.Value);
+        var balance = before.Limit is { } limit && !before.Unlimited ? UsageLedger.Balance(limit, used.Value) : (long?)null;
+        return before with { Used = used.Value, Balance = balance, OverLimit = balance < 0, Allowed = before.Unlimited || balance > 0 };
     }
 }
