@@ -66,6 +66,7 @@ log "PostgreSQL $(basename "$(dirname "$PG_BIN")") on 127.0.0.1:$PG_PORT"
 
 # --- 3. tests ---------------------------------------------------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet tool restore >"$LOG_DIR/tool-restore.log" 2>&1 || { cat "$LOG_DIR/tool-restore.log"; exit 1; }
 status=0
 dotnet test "$ROOT/Monolith.sln" --nologo 2>&1 | tee "$LOG_DIR/dotnet-test.log" || status=$?
 

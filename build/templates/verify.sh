@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Proves the monolith-usecase item template: installs it into a throwaway template hive, generates several use cases
+# Proves, in a throwaway copy of the repository, that 'dotnet tool restore && dotnet ef migrations add' works for both
+# providers (a Probe migration, which must be empty: the model has no change without a migration), then the
+# monolith-usecase item template: installs it into a throwaway template hive, generates several use cases
 # (command and query, each access rule family, idempotent) into a throwaway copy of the repository, checks the files
 # land where STYLE.md says and carry no leftover tokens or stubs, then builds the Application tests with warnings as
 # errors and runs the generated tests. Exits non-zero on any failure. Touches nothing outside its temp directory.
@@ -22,7 +24,18 @@ mkdir -p "$hive" "$copy"
 
 step "copying the repository into $copy"
 (cd "$repo" && tar --exclude=bin --exclude=obj --exclude=TestResults -cf - \
-    src tests Directory.Build.props Directory.Packages.props global.json Monolith.sln .editorconfig) | tar -xf - -C "$copy"
+    src tests build .config Directory.Build.props Directory.Packages.props global.json Monolith.sln .editorconfig) | tar -xf - -C "$copy"
+
+step "dotnet tool restore, then dotnet ef migrations add Probe for both providers (thrown away with the copy)"
+(cd "$copy" && dotnet tool restore) >"$work/tool.log" 2>&1 || { cat "$work/tool.log"; fail "dotnet tool restore"; }
+(cd "$copy" && bash build/add-migration.sh Probe) >"$work/ef.log" 2>&1 || { cat "$work/ef.log"; fail "build/add-migration.sh Probe"; }
+for provider in Postgres Sqlite; do
+  probe=$(find "$copy/src/Monolith.Infrastructure.Migrations.$provider/Migrations" -name '*_Probe.cs' ! -name '*.Designer.cs')
+  [ -n "$probe" ] || { cat "$work/ef.log"; fail "$provider: no Probe migration written"; }
+  if grep -q 'migrationBuilder\.' "$probe"; then
+    cat "$probe"; fail "$provider: the model has changes no migration captures (run build/add-migration.sh)"
+  fi
+done
 
 # DOTNET_CLI_HOME and the custom hive keep the install out of the machine's own template cache.
 new() { DOTNET_CLI_HOME="$work/cli-home" dotnet new "$@" --debug:custom-hive "$hive"; }

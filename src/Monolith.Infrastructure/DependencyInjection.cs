@@ -21,7 +21,6 @@ using Monolith.Infrastructure.Ops;
 using Monolith.Infrastructure.Jobs;
 using Monolith.Infrastructure.Outbox;
 using Monolith.Infrastructure.Persistence;
-using Monolith.Infrastructure.Persistence.Migrations;
 
 namespace Monolith.Infrastructure;
 
@@ -58,7 +57,7 @@ public static class DependencyInjection
             options.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
-        services.AddScoped<SchemaMigrator>();
+        services.AddScoped<DatabaseMigrator>();
         services.AddScoped<IBillingFactsStore, EfBillingFactsStore>();
         services.AddOpsInfrastructure();
 
@@ -91,14 +90,21 @@ public static class DependencyInjection
         {
             // Single queries on purpose: an aggregate and its children (a payment's captures and refunds) load in one
             // consistent statement; the child collections are small, so the cartesian product stays small.
-            options.UseNpgsql(database.PostgresConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery));
+            options.UseNpgsql(database.PostgresConnectionString, o => o
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
+                .MigrationsAssembly(MigrationsAssembly(DatabaseProvider.Postgres)));
         }
         else
         {
             EnsureSqliteFolder(database.SqliteConnectionString!);
-            options.UseSqlite(database.SqliteConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery));
+            options.UseSqlite(database.SqliteConnectionString, o => o
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
+                .MigrationsAssembly(MigrationsAssembly(DatabaseProvider.Sqlite)));
         }
     }
+
+    /// <summary>Each provider's migrations live in an assembly of their own (docs/adr/0003-ef-core-migrations.md).</summary>
+    public static string MigrationsAssembly(DatabaseProvider provider) => $"Monolith.Infrastructure.Migrations.{provider}";
 
     private static string DefaultSqlite(IHostEnvironment environment) =>
         $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "monolith.db")}";

@@ -1,8 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Monolith.Infrastructure.Persistence;
-using Monolith.Infrastructure.Persistence.Migrations;
 using Npgsql;
 
 namespace Monolith.TestSupport;
@@ -36,7 +34,7 @@ public abstract class TestDatabase : IAsyncLifetime
     internal static async Task MigrateAsync(TestDatabase database)
     {
         await using var context = database.CreateContext();
-        await new SchemaMigrator(context, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        await context.Database.MigrateAsync();
     }
 }
 

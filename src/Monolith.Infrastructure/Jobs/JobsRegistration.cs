@@ -12,7 +12,7 @@ namespace Monolith.Infrastructure.Jobs;
 
 public static class JobsRegistration
 {
-    /// <summary>Quartz's tables live in their own PostgreSQL schema (V0006), so they never mix with the EF model's.</summary>
+    /// <summary>Quartz's tables live in their own PostgreSQL schema (created by the PostgreSQL baseline migration), so they never mix with the EF model's.</summary>
     public const string PostgresTablePrefix = "quartz.qrtz_";
 
     public const string SchedulerName = "Monolith";

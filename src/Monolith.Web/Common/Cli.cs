@@ -1,18 +1,17 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Monolith.Infrastructure.Persistence;
-using Monolith.Infrastructure.Persistence.Migrations;
 
 namespace Monolith.Web.Common;
 
 /// <summary>
 /// Operations commands, run as <c>dotnet run --project src/Monolith.Web -- &lt;command&gt;</c> with the app's own
-/// configuration: <c>migrate</c>, <c>doctor</c>, <c>schema-script</c>.
+/// configuration: <c>migrate</c>, <c>doctor</c>. Deployments may use an EF migrations bundle or an idempotent script instead of
+/// <c>migrate</c> (docs/migrations.md).
 /// </summary>
 internal static class Cli
 {
-    public static readonly string[] Commands = ["migrate", "doctor", "schema-script"];
+    public static readonly string[] Commands = ["migrate", "doctor"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -24,7 +23,12 @@ internal static class Cli
         migrate.SetAction(async (_, ct) =>
         {
             await using var scope = services.CreateAsyncScope();
-            var report = await scope.ServiceProvider.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+            var report = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+            if (report.AdoptedLegacyHistory)
+            {
+                Console.WriteLine("Carried the legacy schema history (V0001–V0007) onto the EF Core migrations history.");
+            }
+
             Console.WriteLine(report.Applied.Count == 0
                 ? "Database is up to date; nothing to apply."
                 : $"Applied: {string.Join(", ", report.Applied)}");
@@ -34,26 +38,8 @@ internal static class Cli
         var doctor = new Command("doctor", "Check configuration, database, migrations and the payment provider (reachable; catalogue prices known and matching); exit 1 listing any problem.");
         doctor.SetAction(async (_, ct) => await DoctorAsync(services, ct));
 
-        var provider = new Option<DatabaseProvider>("--provider") { Description = "Sqlite or Postgres", DefaultValueFactory = _ => DatabaseProvider.Postgres };
-        var script = new Command("schema-script", "Print the CREATE script of the current EF model (a starting point for a new migration).");
-        script.Options.Add(provider);
-        script.SetAction(parse =>
-        {
-            var options = new DbContextOptionsBuilder<AppDbContext>();
-            Infrastructure.DependencyInjection.ConfigureProvider(options, new DatabaseOptions
-            {
-                Provider = parse.GetValue(provider).ToString(),
-                SqliteConnectionString = "Data Source=:memory:",
-                PostgresConnectionString = "Host=127.0.0.1",
-            });
-            using var context = new AppDbContext(options.Options, TimeProvider.System);
-            Console.WriteLine(context.Database.GenerateCreateScript());
-            return 0;
-        });
-
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(doctor);
-        root.Subcommands.Add(script);
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -78,14 +64,14 @@ internal static class Cli
             if (await db.Database.CanConnectAsync(cancellationToken))
             {
                 Console.WriteLine("ok   database reachable");
-                var pending = await scope.ServiceProvider.GetRequiredService<SchemaMigrator>().PendingAsync(cancellationToken);
+                var pending = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().PendingAsync(cancellationToken);
                 if (pending.Count == 0)
                 {
                     Console.WriteLine("ok   migrations applied");
                 }
                 else
                 {
-                    problems.Add($"{pending.Count} pending migration(s): {string.Join(", ", pending.Select(p => $"{p.Version}__{p.Name}"))}; run 'migrate'.");
+                    problems.Add($"{pending.Count} pending migration(s): {string.Join(", ", pending)}; run 'migrate'.");
                 }
             }
             else

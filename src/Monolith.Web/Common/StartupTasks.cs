@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
-using Monolith.Infrastructure.Persistence.Migrations;
 
 namespace Monolith.Web.Common;
 
@@ -17,7 +16,7 @@ internal static class StartupTasks
         await using var scope = services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Monolith.Startup");
-        var migrator = scope.ServiceProvider.GetRequiredService<SchemaMigrator>();
+        var migrator = scope.ServiceProvider.GetRequiredService<DatabaseMigrator>();
 
         if (options.MigrateOnStartup ?? environment.IsDevelopment())
         {
@@ -31,7 +30,7 @@ internal static class StartupTasks
             if (pending.Count > 0)
             {
                 throw new InvalidOperationException(
-                    $"The database has {pending.Count} pending migration(s) ({string.Join(", ", pending.Select(p => p.Version))}). " +
+                    $"The database has {pending.Count} pending migration(s) ({string.Join(", ", pending)}). " +
                     "Run 'dotnet run --project src/Monolith.Web -- migrate' (or set Database__MigrateOnStartup=true).");
             }
         }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Monolith.TestSupport;
 
 namespace Monolith.Infrastructure.Tests.Persistence;
@@ -9,6 +10,15 @@ namespace Monolith.Infrastructure.Tests.Persistence;
 public abstract class MigrationsMatchModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : TestDatabase
 {
+    [Fact]
+    public async Task Model_HasNoChangesThatNoMigrationCaptures()
+    {
+        await using var context = database.CreateContext();
+
+        Assert.False(context.Database.HasPendingModelChanges(),
+            $"The {database.Provider} model has changes no migration captures: run 'bash build/add-migration.sh <Name>' (docs/migrations.md).");
+    }
+
     [Fact]
     public async Task Migrate_FromEmpty_BuildsExactlyTheModelSchema()
     {

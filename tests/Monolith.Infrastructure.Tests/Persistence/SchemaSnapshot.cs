@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Monolith.Infrastructure.Persistence;
-using Monolith.Infrastructure.Persistence.Migrations;
 
 namespace Monolith.Infrastructure.Tests.Persistence;
 
@@ -67,7 +66,7 @@ internal static class SchemaSnapshot
     private static async Task<SortedSet<string>> ReadPostgresAsync(DbConnection connection)
     {
         var facts = new SortedSet<string>(StringComparer.Ordinal);
-        const string tables = "c.relkind = 'r' AND n.nspname = current_schema() AND c.relname <> '" + SchemaMigrator.HistoryTable + "'";
+        const string tables = "c.relkind = 'r' AND n.nspname = current_schema() AND left(c.relname, 4) <> '__EF'";
 
         foreach (var row in await QueryAsync(connection, $"SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {tables}"))
         {
@@ -121,7 +120,7 @@ internal static class SchemaSnapshot
     {
         var facts = new SortedSet<string>(StringComparer.Ordinal);
         var tables = (await QueryAsync(connection,
-                $"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '{SchemaMigrator.HistoryTable}'"))
+                $"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND substr(name, 1, 4) <> '__EF'"))
             .Select(r => (string)r[0]).ToList();
         foreach (var table in tables)
         {

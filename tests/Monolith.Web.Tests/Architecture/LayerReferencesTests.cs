@@ -6,14 +6,22 @@ namespace Monolith.Web.Tests.Architecture;
 /// <summary>The layer rule, checked on both the compiled assemblies and the project files.</summary>
 public sealed class LayerReferencesTests
 {
-    private static readonly string[] Layers = ["Monolith.Domain", "Monolith.Application", "Monolith.Infrastructure", "Monolith.Web"];
+    private static readonly string[] Layers =
+    [
+        "Monolith.Domain", "Monolith.Application", "Monolith.Infrastructure",
+        "Monolith.Infrastructure.Migrations.Postgres", "Monolith.Infrastructure.Migrations.Sqlite", "Monolith.Web",
+    ];
 
     public static TheoryData<string, string[]> Allowed => new()
     {
         { "Monolith.Domain", [] },
         { "Monolith.Application", ["Monolith.Domain"] },
         { "Monolith.Infrastructure", ["Monolith.Application", "Monolith.Domain"] },
-        { "Monolith.Web", ["Monolith.Application", "Monolith.Domain", "Monolith.Infrastructure"] },
+        // A provider's migrations (docs/adr/0003-ef-core-migrations.md) see the model through Infrastructure, nothing above it.
+        { "Monolith.Infrastructure.Migrations.Postgres", ["Monolith.Infrastructure", "Monolith.Application", "Monolith.Domain"] },
+        { "Monolith.Infrastructure.Migrations.Sqlite", ["Monolith.Infrastructure", "Monolith.Application", "Monolith.Domain"] },
+        { "Monolith.Web", ["Monolith.Application", "Monolith.Domain", "Monolith.Infrastructure",
+            "Monolith.Infrastructure.Migrations.Postgres", "Monolith.Infrastructure.Migrations.Sqlite"] },
     };
 
     [Theory]

@@ -17,12 +17,31 @@ public sealed class CliTests
             var after = await RunAsync("doctor", connectionString);
 
             Assert.Equal(1, before.ExitCode);
-            Assert.Contains("pending migration", before.Output, StringComparison.Ordinal);
+            Assert.Contains("1 pending migration(s): 20261207132552_Baseline", before.Output, StringComparison.Ordinal);
             Assert.Equal(0, migrate.ExitCode);
-            Assert.Contains("Applied: V0001__initial", migrate.Output, StringComparison.Ordinal);
+            Assert.Contains("Applied: 20261207132552_Baseline", migrate.Output, StringComparison.Ordinal);
             Assert.Equal(0, after.ExitCode);
             Assert.Contains("doctor: all checks passed", after.Output, StringComparison.Ordinal);
             Assert.Contains("ok   payments: in-memory simulator", after.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await PostgresTestDatabase.DropAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task Start_OutsideDevelopmentWithPendingMigrations_RefusesNamingThemAndTheCommand()
+    {
+        var name = $"cli_{Guid.NewGuid():N}";
+        var connectionString = await PostgresTestDatabase.CreateEmptyAsync(name);
+        try
+        {
+            var start = await RunAsync("", connectionString);
+
+            Assert.NotEqual(0, start.ExitCode);
+            Assert.Contains("The database has 1 pending migration(s) (20261207132552_Baseline)", start.Output, StringComparison.Ordinal);
+            Assert.Contains("-- migrate", start.Output, StringComparison.Ordinal);
         }
         finally
         {
