@@ -19,6 +19,7 @@ public static class AppProcess
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Payments__InMemory__AllowOutsideDevelopment"] = "true"; // the simulator unless the caller says otherwise
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

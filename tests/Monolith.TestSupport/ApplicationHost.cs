@@ -32,6 +32,8 @@ public sealed class ApplicationHost : IAsyncDisposable
             {
                 ["Database:Provider"] = database.Provider.ToString(),
                 [$"ConnectionStrings:{database.Provider}"] = database.ConnectionString,
+                // The environment is "Testing": the simulator is the provider here on purpose.
+                ["Payments:InMemory:AllowOutsideDevelopment"] = "true",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

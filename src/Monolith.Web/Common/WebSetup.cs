@@ -52,7 +52,9 @@ internal static class WebSetup
         {
             o.Cookie.Name = "monolith.csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            // Not Always: antiforgery then throws on every plain-http request (a 500 on each page with a form, e.g. behind a
+            // TLS-terminating proxy whose scheme is not forwarded). The cookie policy below still marks it Secure outside Development.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
         // Every cookie (auth, antiforgery, TempData, Identity's others): HttpOnly, SameSite at least Lax, Secure outside Development.
@@ -63,6 +65,7 @@ internal static class WebSetup
             o.Secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
         services.AddRateLimits();
+        services.AddForwardedHeadersFromKnownProxies();
 
         services.AddRazorPages(options =>
         {
@@ -75,6 +78,8 @@ internal static class WebSetup
 
     public static WebApplication UseWeb(this WebApplication app)
     {
+        // First: the scheme, client address and host the rest of the pipeline (HTTPS redirection, HSTS, cookies) sees.
+        app.UseForwardedHeadersFromKnownProxies();
         app.UseSecurityHeaders();
         app.UseExceptionHandler("/error");
         if (!app.Environment.IsDevelopment())

@@ -56,6 +56,7 @@ public sealed class AppServer : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Payments__InMemory__AllowOutsideDevelopment"] = "true"; // the simulator unless the caller says otherwise
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         foreach (var (key, value) in environment)
         {

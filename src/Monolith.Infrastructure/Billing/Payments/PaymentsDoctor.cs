@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Monolith.Domain.Billing;
 using Monolith.Domain.Billing.Catalog;
@@ -26,7 +27,8 @@ internal static class SellablePrices
         $"price '{price.Id}' has no '{provider}' provider price id (Billing:Plans:…:Prices:…:ProviderPriceIds:{provider}); it cannot be sold.");
 }
 
-internal sealed class InMemoryPaymentsDoctor(PlanCatalog catalog) : IPaymentsDoctor
+/// <summary>Outside Development without <c>Payments:InMemory:AllowOutsideDevelopment</c> the options fail validation first, and doctor lists that.</summary>
+internal sealed class InMemoryPaymentsDoctor(PlanCatalog catalog, IHostEnvironment environment) : IPaymentsDoctor
 {
     public Task<IReadOnlyList<DoctorFinding>> CheckAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +36,9 @@ internal sealed class InMemoryPaymentsDoctor(PlanCatalog catalog) : IPaymentsDoc
             .Where(p => p.ProviderPriceIdFor(BillingProvider.InMemory) is null)
             .Select(p => SellablePrices.Missing(p, BillingProvider.InMemory))
             .ToList();
-        findings.Insert(0, new DoctorFinding(true, "payments: in-memory simulator (local; no external provider to reach)"));
+        var allowed = environment.IsDevelopment() ? string.Empty
+            : $" — allowed outside Development by Payments:InMemory:AllowOutsideDevelopment ('{environment.EnvironmentName}'): test cards grant paid plans";
+        findings.Insert(0, new DoctorFinding(true, $"payments: in-memory simulator (local; no external provider to reach){allowed}"));
         return Task.FromResult<IReadOnlyList<DoctorFinding>>(findings);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Monolith.Infrastructure.Billing.Payments;
@@ -29,6 +30,12 @@ public sealed class PaymentsOptions
 /// <summary>Section <c>Payments:InMemory</c> (the local simulator).</summary>
 public sealed class InMemoryPaymentsOptions
 {
+    /// <summary>
+    /// The simulator grants paid plans for a test card, so outside the Development environment it is refused at start-up
+    /// unless this is <c>true</c> (a demo or test deployment that means it).
+    /// </summary>
+    public bool AllowOutsideDevelopment { get; set; }
+
     /// <summary>Origin of the simulator's hosted pages; default: the origin of the checkout's success URL.</summary>
     public string? PublicBaseUrl { get; set; }
 
@@ -89,11 +96,22 @@ public sealed class SimulatorChaosOptions
     public int FailFirstDeliveries { get; set; }
 }
 
-internal sealed class PaymentsOptionsValidator : IValidateOptions<PaymentsOptions>
+internal sealed class PaymentsOptionsValidator(IHostEnvironment environment) : IValidateOptions<PaymentsOptions>
 {
+    /// <summary>The start-up error when the simulator would run outside Development without being allowed to.</summary>
+    public static string SimulatorOutsideDevelopment(string environmentName) =>
+        $"Payments:Provider (env Payments__Provider) is 'InMemory' (the local simulator, also the default when it is not set) in the " +
+        $"'{environmentName}' environment: the simulator grants paid plans for test cards. Set Payments:Provider=Stripe, or " +
+        "Payments:InMemory:AllowOutsideDevelopment=true (env Payments__InMemory__AllowOutsideDevelopment) for a demo or test deployment.";
+
     public ValidateOptionsResult Validate(string? name, PaymentsOptions options)
     {
         var problems = new List<string>();
+        if (options.IsSimulator && !environment.IsDevelopment() && !options.InMemory.AllowOutsideDevelopment)
+        {
+            problems.Add(SimulatorOutsideDevelopment(environment.EnvironmentName));
+        }
+
         if (!Enum.TryParse<PaymentsProviderKind>(options.Provider, ignoreCase: true, out _) || int.TryParse(options.Provider, out _))
         {
             problems.Add($"Payments:Provider (env Payments__Provider) must be 'InMemory' or 'Stripe', not '{options.Provider}'.");

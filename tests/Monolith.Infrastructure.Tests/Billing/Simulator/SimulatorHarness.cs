@@ -89,6 +89,7 @@ internal sealed class SimulatorHarness : IAsyncDisposable
         var config = new Dictionary<string, string?>
         {
             ["Payments:Provider"] = "InMemory",
+            ["Payments:InMemory:AllowOutsideDevelopment"] = "true", // a bare host is Production
             ["Payments:InMemory:WebhookBaseUrl"] = receiver.BaseAddress.ToString(),
             ["Payments:InMemory:WebhookSecret"] = Secret,
             ["Payments:InMemory:RetryBaseDelay"] = "00:00:00.020",
