@@ -24,14 +24,13 @@ internal sealed class WebhookInboxReplay(AppDbContext db, PlanCatalog catalog) :
 
     public Result<IReadOnlyList<ProviderEvent>> ReadEvents(string provider, string payload)
     {
-        var body = Encoding.UTF8.GetBytes(payload);
         var parsed = provider switch
         {
-            BillingProvider.InMemory => new SimulatorEventNormalizer(catalog).Normalize(body),
-            BillingProvider.Stripe => new StripeEventNormalizer(catalog).Normalize(body),
+            BillingProvider.InMemory => new SimulatorEventNormalizer(catalog).Normalize(Encoding.UTF8.GetBytes(payload)),
+            BillingProvider.Stripe => new StripeEventNormalizer(catalog).Normalize(payload),
             _ => UnknownProvider,
         };
-        return parsed.IsFailure ? parsed.Error : Result<IReadOnlyList<ProviderEvent>>.Success(parsed.Value.Events);
+        return parsed.IsFailure ? parsed.Error : Result<IReadOnlyList<ProviderEvent>>.Success(parsed.Value.Events ?? []);
     }
 
     public async Task ForgetParkedAsync(string provider, string providerEventId, CancellationToken cancellationToken)

@@ -17,11 +17,10 @@ internal sealed class StoredWebhookParser(PlanCatalog catalog) : IStoredWebhookP
 
     public Result<ParsedWebhook> Parse(string provider, string payload)
     {
-        var body = Encoding.UTF8.GetBytes(payload);
         return provider switch
         {
-            BillingProvider.InMemory => new SimulatorEventNormalizer(catalog).Normalize(body),
-            BillingProvider.Stripe => new StripeEventNormalizer(catalog).Normalize(body),
+            BillingProvider.InMemory => new SimulatorEventNormalizer(catalog).Normalize(Encoding.UTF8.GetBytes(payload)),
+            BillingProvider.Stripe => new StripeEventNormalizer(catalog).Normalize(payload),
             _ => ProviderUnknown,
         };
     }

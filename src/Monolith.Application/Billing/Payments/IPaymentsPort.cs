@@ -41,8 +41,9 @@ public interface IPaymentsPort
     Task<Result> ReportUsageAsync(UsageReport report, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Verify the signature over the raw body FIRST, then parse. Invalid signature → Validation error
-    /// <c>billing.webhook.signature_invalid</c>; unknown event type → success with no events (recorded as ignored).
+    /// Verify the signature over the raw body FIRST, then parse (at least the envelope). Invalid signature →
+    /// Validation error <c>billing.webhook.signature_invalid</c>; unknown event type → success with no events
+    /// (recorded as ignored); events left to be read when applied → <see cref="ParsedWebhook.Events"/> null.
     /// </summary>
     Result<ParsedWebhook> ParseWebhook(ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string> headers, DateTimeOffset now);
 }
@@ -104,9 +105,10 @@ public sealed record UsageReport(string CustomerId, string FeatureId, long Quant
 
 /// <summary>
 /// A verified webhook: the provider's event id and type (for the inbox row) and the normalized facts it carries.
-/// <see cref="Events"/> is empty for event types the app does not act on.
+/// <see cref="Events"/> is empty for event types the app does not act on, and null when the provider's events are read
+/// from the stored payload when they are applied (Stripe: parsing into typed objects stays off the receive path).
 /// </summary>
-public sealed record ParsedWebhook(string EventId, string EventType, DateTimeOffset CreatedAt, IReadOnlyList<ProviderEvent> Events);
+public sealed record ParsedWebhook(string EventId, string EventType, DateTimeOffset CreatedAt, IReadOnlyList<ProviderEvent>? Events);
 
 public static class PaymentsErrors
 {
@@ -115,6 +117,14 @@ public static class PaymentsErrors
 
     public static readonly Error PayloadInvalid =
         Error.Validation("billing.webhook.payload_invalid", "The webhook body is not a valid event.");
+
+    public const string ApiVersionUnsupportedCode = "billing.webhook.api_version_unsupported";
+
+    /// <summary>
+    /// A stored event whose provider API version this server cannot read field for field: it is parked (not failed)
+    /// with <paramref name="reason"/>, to be retried once the endpoint's version or the SDK is changed.
+    /// </summary>
+    public static Error ApiVersionUnsupported(string reason) => Error.Rule(ApiVersionUnsupportedCode, reason);
 
     public static readonly Error ProviderUnavailable =
         Error.Upstream("billing.provider.unavailable", "The payment provider could not be reached. Please try again.");

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Monolith.Application.Billing.Payments;
 using Monolith.Application.Billing.ProviderEvents;
+using Monolith.Application.Billing.Webhooks.RetryWebhookEvent;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Domain.Common;
@@ -10,12 +12,31 @@ namespace Monolith.Application.Billing.Webhooks;
 /// Applies one inbox event's normalized events through the <see cref="ProviderEventApplier"/> and records the outcome
 /// on the inbox row — the step shared by the inline webhook path and the background applier. It never saves.
 /// </summary>
-public sealed class InboxEventProcessor(ProviderEventApplier applier, IBillingFactsStore store, IAppDbContext db)
+public sealed class InboxEventProcessor(ProviderEventApplier applier, IBillingFactsStore store, IAppDbContext db, IWebhookInboxReplay replay)
 {
-    /// <returns>The detail recorded on the row (what was applied, parked, failed or ignored).</returns>
+    /// <param name="events">The event's normalized facts, or null to read them from the row's stored payload.</param>
+    /// <returns>
+    /// The detail recorded on the row (what was applied, parked, failed or ignored). A payload that cannot be read
+    /// marks the row failed; one of an API version the provider's reader refuses marks it parked with the reason.
+    /// </returns>
     public async Task<Result<string>> ProcessAsync(
-        WebhookEvent inbox, IReadOnlyList<ProviderEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+        WebhookEvent inbox, IReadOnlyList<ProviderEvent>? events, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(inbox);
+        if (events is null)
+        {
+            var read = replay.ReadEvents(inbox.Provider, inbox.Payload);
+            if (read.IsFailure)
+            {
+                var unread = read.Error.Code == PaymentsErrors.ApiVersionUnsupportedCode
+                    ? inbox.MarkParked(read.Error.Message, now)
+                    : inbox.MarkFailed(read.Error.Message, now);
+                return unread.IsFailure ? unread.Error : read.Error.Message;
+            }
+
+            events = read.Value;
+        }
+
         var outcomes = new List<ProviderEventOutcome>(events.Count);
         var replayed = new List<ProviderEventOutcome>();
         foreach (var providerEvent in events)

@@ -28,7 +28,7 @@ public sealed class SimulatorChaosTests
         var parsed = await sim.WaitForAsync(p => p.Count == 2 * CheckoutTypes.Length);
         Assert.Equal(CheckoutTypes.Order(StringComparer.Ordinal), parsed.Select(p => p.EventType).Distinct().Order(StringComparer.Ordinal));
         Assert.All(parsed.GroupBy(p => p.EventId), g => Assert.Equal(2, g.Count()));
-        Assert.All(parsed.GroupBy(p => p.EventId), g => Assert.Single(g.Select(p => p.Events.Single()).Distinct()));
+        Assert.All(parsed.GroupBy(p => p.EventId), g => Assert.Single(g.Select(p => p.Events!.Single()).Distinct()));
     }
 
     [Fact]

@@ -176,7 +176,7 @@ internal sealed class SimulatorHarness : IAsyncDisposable
         }).ToList();
 
     public static IEnumerable<T> Events<T>(IEnumerable<ParsedWebhook> parsed) where T : ProviderEvent =>
-        parsed.SelectMany(p => p.Events).OfType<T>();
+        parsed.SelectMany(p => p.Events!).OfType<T>();
 
     public async ValueTask DisposeAsync()
     {

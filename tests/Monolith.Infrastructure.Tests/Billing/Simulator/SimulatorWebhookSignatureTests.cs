@@ -76,6 +76,6 @@ public sealed class SimulatorWebhookSignatureTests
         var result = sim.Port.ParseWebhook(Body, headers, DateTimeOffset.UtcNow);
         Assert.True(result.IsSuccess);
         Assert.Equal("evt_1", result.Value.EventId);
-        Assert.Empty(result.Value.Events);
+        Assert.Empty(result.Value.Events!);
     }
 }

@@ -2,15 +2,24 @@ using System.Text.Json.Nodes;
 using Monolith.Application.Billing.Payments;
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Payments;
+using Microsoft.Extensions.DependencyInjection;
+using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Subscriptions;
+using Monolith.Infrastructure.Billing.Payments.Stripe;
 using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
-/// <summary>Events built from Stripe's official fixtures, in the current (basil) shape and the older one.</summary>
+/// <summary>
+/// Contract: events built from Stripe's official fixtures (2026-08-21) are parsed by Stripe.net into its typed objects
+/// and normalize to the facts we expect — for the SDK's own API version (2026-10-28.endive) and for an older one
+/// (2025-03-31.basil, the same shapes for every field read); events older than basil are refused, to be parked.
+/// </summary>
 public sealed class StripeEventNormalizerTests : IAsyncLifetime
 {
     private static readonly Guid Account = Guid.Parse("6f1d3c1e-2a4b-4c5d-8e9f-0a1b2c3d4e5f");
+    private const string Basil = "2025-03-31.basil";
+    private const string Endive = "2026-10-28.endive";
     private static readonly DateTimeOffset Created = DateTimeOffset.FromUnixTimeSeconds(1767225600);
     private StripeHarness _stripe = null!;
 
@@ -23,14 +32,13 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
     [InlineData("customer.subscription.updated")]
     [InlineData("customer.subscription.paused")]
     [InlineData("customer.subscription.resumed")]
-    public void Subscription_BothShapes_GiveTheSameSnapshot(string type)
+    public void Subscription_BasilAndEndive_GiveTheSameSnapshot(string type)
     {
-        var basil = StripeFixtures.Subscription("sub_1", StripeHarness.StripeProMonthly, Account);
+        var subscription = StripeFixtures.Subscription("sub_1", StripeHarness.StripeProMonthly, Account);
 
-        var current = Single<SubscriptionChanged>(type, basil);
-        var legacy = Single<SubscriptionChanged>(type, StripeFixtures.ToLegacySubscription(basil), "2024-06-20");
+        var current = Single<SubscriptionChanged>(type, subscription, Endive);
 
-        Assert.Equal(current, legacy);
+        Assert.Equal(current, Single<SubscriptionChanged>(type, subscription, Basil));
         Assert.Equal("cus_QXg1o8vcGmoR32", current.CustomerId);
         Assert.Equal(Account, current.MetadataAccountId);
         Assert.Equal(Created, current.OccurredAt);
@@ -77,14 +85,13 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
     [Theory]
     [InlineData("invoice.paid")]
     [InlineData("invoice.payment_succeeded")]
-    public void InvoicePaid_BothShapes_GiveTheSameFacts(string type)
+    public void InvoicePaid_BasilAndEndive_GiveTheSameFacts(string type)
     {
-        var (basil, legacy) = Invoices();
+        var (invoice, _) = Invoices();
 
-        var current = Single<InvoicePaid>(type, basil);
-        var old = Single<InvoicePaid>(type, legacy, "2024-06-20");
+        var current = Single<InvoicePaid>(type, invoice, Endive);
 
-        Assert.Equal(current, old);
+        Assert.Equal(current, Single<InvoicePaid>(type, invoice, Basil));
         Assert.Equal("sub_1", current.Invoice.ProviderSubscriptionId);
         Assert.Equal(Account, current.MetadataAccountId);
         Assert.Equal(("in_1Pgc6tB7WZ01zgkWu9fdqL6I", 1000L, "USD"), (current.Invoice.ProviderInvoiceId, current.Invoice.AmountDueMinor, current.Invoice.Currency));
@@ -93,15 +100,50 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
     }
 
     [Fact]
-    public void InvoicePaymentFailed_BothShapes_GiveTheSameFacts()
+    public void InvoicePaymentFailed_BasilAndEndive_GiveTheSameFacts()
     {
-        var (basil, legacy) = Invoices();
+        var (invoice, _) = Invoices();
 
-        var current = Single<InvoicePaymentFailed>("invoice.payment_failed", basil);
+        var current = Single<InvoicePaymentFailed>("invoice.payment_failed", invoice, Endive);
 
-        Assert.Equal(current, Single<InvoicePaymentFailed>("invoice.payment_failed", legacy, "2024-06-20"));
+        Assert.Equal(current, Single<InvoicePaymentFailed>("invoice.payment_failed", invoice, Basil));
         Assert.Equal(2, current.Invoice.AttemptCount);
     }
+
+    /// <summary>Before basil, periods sat on the subscription and an invoice's subscription at its top: such events are refused with the reason.</summary>
+    [Fact]
+    public void EventsOlderThanBasil_AreRefusedAsAnUnsupportedVersion()
+    {
+        var (_, legacyInvoice) = Invoices();
+        var legacySubscription = StripeFixtures.ToLegacySubscription(StripeFixtures.Subscription("sub_1", StripeHarness.StripeProMonthly, Account));
+
+        var subscription = Parse("customer.subscription.updated", legacySubscription, "2024-06-20");
+        var invoice = Parse("invoice.paid", legacyInvoice, "2024-09-30.acacia");
+
+        foreach (var refused in new[] { subscription, invoice })
+        {
+            Assert.Equal(PaymentsErrors.ApiVersionUnsupportedCode, refused.Error!.Code);
+            Assert.Contains("predates 2025-03-31.basil", refused.Error.Message, StringComparison.Ordinal);
+            Assert.Contains("2026-10-28.endive", refused.Error.Message, StringComparison.Ordinal);
+        }
+
+        // An event type nothing reads is ignored whatever its version.
+        Assert.Empty(Parse("customer.created", StripeFiles.Fixture("customer"), "2024-06-20").Value.Events!);
+    }
+
+    [Theory]
+    [InlineData("2025-03-31.basil", true)]
+    [InlineData("2025-09-30.clover", true)]
+    [InlineData("2026-07-29.dahlia", true)]
+    [InlineData("2026-10-28.endive", true)]
+    [InlineData("2026-12-16.endive", true)]
+    [InlineData("2025-02-24.acacia", false)]
+    [InlineData("2024-06-20", false)]
+    [InlineData("2027-03-31.fig", false)]
+    [InlineData("", false)]
+    [InlineData("latest", false)]
+    public void ApiVersions_ReadOrRefused(string version, bool read) =>
+        Assert.Equal(read, StripeEventNormalizer.VersionProblem(version) is null);
 
     [Theory]
     [InlineData("checkout.session.completed")]
@@ -143,7 +185,7 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
         c["id"] = "cs_test_3";
 
         Assert.Equal("cs_test_3", Single<CheckoutExpired>("checkout.session.expired", c).ProviderSessionId);
-        Assert.Empty(Parse("checkout.session.async_payment_failed", c).Value.Events);
+        Assert.Empty(Parse("checkout.session.async_payment_failed", c).Value.Events!);
     }
 
     [Fact]
@@ -191,7 +233,22 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
 
         Assert.True(result.IsSuccess);
         Assert.Equal(type, result.Value.EventType);
-        Assert.Empty(result.Value.Events);
+        Assert.Empty(result.Value.Events!);
+        Assert.Empty(Receive(StripeFiles.Event(type, StripeFiles.Fixture(fixture))).Value.Events!);
+    }
+
+    /// <summary>Receiving verifies and reads the envelope only: the events of a type we read are left to the apply step.</summary>
+    [Fact]
+    public void Receive_ReadsTheEnvelopeOnly()
+    {
+        var body = StripeFiles.Event("invoice.paid", new JsonObject { ["object"] = "invoice", ["id"] = "in_1", ["lines"] = "not a list" });
+
+        var received = Receive(body);
+
+        Assert.True(received.IsSuccess, received.Error?.Code);
+        Assert.Equal(("evt_test_1", "invoice.paid", Created), (received.Value.EventId, received.Value.EventType, received.Value.CreatedAt));
+        Assert.Null(received.Value.Events);
+        Assert.Equal(PaymentsErrors.PayloadInvalid, Normalizer().Normalize(System.Text.Encoding.UTF8.GetString(body)).Error);
     }
 
     [Fact]
@@ -202,6 +259,7 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
         var result = _stripe.Port.ParseWebhook(body, StripeWebhookSignatureTests.Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1), StripeHarness.WebhookSecret)), DateTimeOffset.FromUnixTimeSeconds(1));
 
         Assert.Equal(PaymentsErrors.PayloadInvalid, result.Error);
+        Assert.Equal(PaymentsErrors.PayloadInvalid, Normalizer().Normalize(System.Text.Encoding.UTF8.GetString(body)).Error);
     }
 
     private static (JsonObject Basil, JsonObject Legacy) Invoices()
@@ -218,7 +276,7 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
                 ["metadata"] = new JsonObject { ["billing_account_id"] = Account.ToString() },
             },
         };
-        var legacy = basil.DeepClone().AsObject();
+        var legacy = basil.DeepClone().AsObject(); // the shape before 2025-03-31.basil
         legacy.Remove("parent");
         legacy["subscription"] = "sub_1";
         legacy["subscription_details"] = new JsonObject { ["metadata"] = new JsonObject { ["billing_account_id"] = Account.ToString() } };
@@ -227,18 +285,22 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
         return (basil, legacy);
     }
 
-    private Monolith.Domain.Common.Result<ParsedWebhook> Parse(string type, JsonObject obj, string apiVersion = "2025-03-31.basil")
-    {
-        var body = StripeFiles.Event(type, obj, apiVersion: apiVersion);
-        return _stripe.Port.ParseWebhook(body, StripeWebhookSignatureTests.Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1767225600), StripeHarness.WebhookSecret)), Created.AddSeconds(2));
-    }
+    /// <summary>The apply step: the stored payload parsed by Stripe.net and normalized.</summary>
+    private Monolith.Domain.Common.Result<ParsedWebhook> Parse(string type, JsonObject obj, string apiVersion = Endive) =>
+        Normalizer().Normalize(System.Text.Encoding.UTF8.GetString(StripeFiles.Event(type, obj, apiVersion: apiVersion)));
 
-    private T Single<T>(string type, JsonObject obj, string apiVersion = "2025-03-31.basil")
+    /// <summary>The receive step, through the port: signature, then the envelope.</summary>
+    private Monolith.Domain.Common.Result<ParsedWebhook> Receive(byte[] body) =>
+        _stripe.Port.ParseWebhook(body, StripeWebhookSignatureTests.Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1767225600), StripeHarness.WebhookSecret)), Created.AddSeconds(2));
+
+    private StripeEventNormalizer Normalizer() => new(_stripe.Services.GetRequiredService<PlanCatalog>());
+
+    private T Single<T>(string type, JsonObject obj, string apiVersion = Endive)
         where T : ProviderEvent
     {
         var result = Parse(type, obj, apiVersion);
         Assert.True(result.IsSuccess, result.Error?.Code);
         Assert.Equal("evt_test_1", result.Value.EventId);
-        return Assert.IsType<T>(Assert.Single(result.Value.Events));
+        return Assert.IsType<T>(Assert.Single(result.Value.Events!));
     }
 }

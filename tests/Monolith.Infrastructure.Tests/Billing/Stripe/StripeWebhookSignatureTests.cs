@@ -141,7 +141,7 @@ public sealed class StripeWebhookSignatureTests
         var stale = stripe.Port.ParseWebhook(body, Headers(StripeWebhookSigner.Header(body, DateTimeOffset.FromUnixTimeSeconds(1767225600), StripeHarness.WebhookSecret)), at.AddSeconds(301));
 
         Assert.True(old.IsSuccess);
-        Assert.Empty(old.Value.Events);
+        Assert.Empty(old.Value.Events!);
         Assert.Equal(PaymentsErrors.SignatureInvalid, notJsonButBadlySigned.Error);
         Assert.Equal(PaymentsErrors.SignatureInvalid, unsigned.Error);
         Assert.Equal(PaymentsErrors.SignatureInvalid, stale.Error);

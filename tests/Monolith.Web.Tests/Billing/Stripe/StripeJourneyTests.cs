@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Monolith.Domain.Billing.Payments;
+using Monolith.Domain.Billing.Webhooks;
 using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Web.Tests.Billing.Stripe;
@@ -232,6 +233,26 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         Assert.Equal(("active", "pro", false), (subscription.GetProperty("status").GetString(), subscription.GetProperty("planId").GetString(),
             subscription.GetProperty("cancelAtPeriodEnd").GetBoolean()));
         await StripeWebApp.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+    }
+
+    /// <summary>
+    /// The fake's events are of 2025-03-31.basil, older than the SDK's 2026-10-28.endive, and every journey here
+    /// applies them. An event from before basil is received (200) and then parked with the reason on its inbox row.
+    /// </summary>
+    [Fact]
+    public async Task EventOlderThanBasil_IsParkedWithTheReasonOnItsInboxRow()
+    {
+        var id = $"evt_legacy_{Guid.NewGuid():N}";
+        var legacy = StripeFixtures.ToLegacySubscription(StripeFixtures.Subscription("sub_legacy", FakeStripe.ProMonthly));
+        var body = StripeEvents.Envelope("customer.subscription.updated", legacy, id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "2024-06-20");
+
+        var answer = Assert.Single(await app.DeliverAsync([new FakeStripeEvent(id, "customer.subscription.updated", 0, body)]));
+
+        Assert.Equal("received", answer.GetProperty("status").GetString());
+        var row = await app.QueryAsync(db => db.WebhookEvents.AsNoTracking().SingleAsync(e => e.ProviderEventId == id));
+        Assert.Equal(WebhookEventStatus.Parked, row.Status);
+        Assert.Contains("2024-06-20 predates 2025-03-31.basil", row.Error, StringComparison.Ordinal);
+        Assert.Empty(await app.QueryAsync(db => db.PendingProviderEvents.AsNoTracking().Where(p => p.ProviderEventId == id).ToListAsync()));
     }
 
     private Task<string> ProviderSubscriptionIdAsync(Guid subscriptionId) =>

@@ -1,6 +1,5 @@
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Monolith.Application.Billing.Webhooks.RetryWebhookEvent;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.Domain.Common;
@@ -8,7 +7,7 @@ using Monolith.Domain.Common;
 namespace Monolith.Application.Billing.Webhooks.ApplyReceivedWebhooks;
 
 internal sealed class ApplyReceivedWebhooksHandler(
-    IAppDbContext db, IWebhookInbox inbox, IWebhookInboxReplay replay, InboxEventProcessor processor, TimeProvider clock)
+    IAppDbContext db, IWebhookInbox inbox, InboxEventProcessor processor, TimeProvider clock)
     : IRequestHandler<ApplyReceivedWebhooksCommand, Result<ApplyReceivedWebhooksResult>>
 {
     public async Task<Result<ApplyReceivedWebhooksResult>> Handle(ApplyReceivedWebhooksCommand request, CancellationToken cancellationToken)
@@ -30,22 +29,10 @@ internal sealed class ApplyReceivedWebhooksHandler(
             // Tracked one at a time (see below): attached as loaded, so the save writes only what this event changes.
             var row = rows[id];
             db.WebhookEvents.Attach(row);
-            var now = clock.GetUtcNow();
-            var events = replay.ReadEvents(row.Provider, row.Payload);
-            Result marked;
-            if (events.IsFailure)
+            var processed = await processor.ProcessAsync(row, events: null, clock.GetUtcNow(), cancellationToken);
+            if (processed.IsFailure)
             {
-                marked = row.MarkFailed(events.Error.Message, now);
-            }
-            else
-            {
-                var processed = await processor.ProcessAsync(row, events.Value, now, cancellationToken);
-                marked = processed.IsFailure ? processed.Error : Result.Success();
-            }
-
-            if (marked.IsFailure)
-            {
-                return marked.Error;
+                return processed.Error;
             }
 
             // Saved (not committed) now, so the next event of the batch reads what this one wrote; then forgotten, so

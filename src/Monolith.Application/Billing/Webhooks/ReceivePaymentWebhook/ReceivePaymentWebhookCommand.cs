@@ -35,7 +35,7 @@ internal sealed class ReceivePaymentWebhookHandler(IWebhookInbox inbox, TimeProv
         }
 
         var detail = ReceivePaymentWebhookCommand.ReceivedDetail;
-        if (webhook.Events.Count == 0)
+        if (webhook.Events is { Count: 0 })
         {
             // Nothing would be applied: record the verdict now instead of waking the applier for it.
             detail = $"Event type {webhook.EventType} is not handled.";

@@ -35,7 +35,7 @@ internal sealed class ReapplyWebhookEventHandler(
 
         var now = clock.GetUtcNow();
         var outcomes = new List<ProviderEventOutcome>();
-        foreach (var providerEvent in parsed.Value.Events)
+        foreach (var providerEvent in parsed.Value.Events ?? [])
         {
             outcomes.Add((await applier.ApplyAsync(providerEvent, now, cancellationToken)).Outcome);
         }

@@ -71,7 +71,7 @@ internal sealed class InMemoryPaymentsProvider(
                 return Task.FromResult<Result<IReadOnlyList<ProviderEvent>>>(parsed.Error);
             }
 
-            events.AddRange(parsed.Value.Events);
+            events.AddRange(parsed.Value.Events ?? []);
         }
 
         return Task.FromResult<Result<IReadOnlyList<ProviderEvent>>>(events);

@@ -6,6 +6,7 @@ using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Common;
+using StripeEntity = global::Stripe.StripeEntity;
 
 namespace Monolith.Infrastructure.Billing.Payments.Stripe;
 
@@ -200,7 +201,7 @@ internal sealed class StripePaymentsPort(
 
         // A reconciliation read is not an event: its id names the object and the moment it was read.
         var eventId = $"fetch_{reference.ProviderId}_{now.ToUnixTimeMilliseconds()}";
-        return _normalizer.FromObject(type, eventId, now, obj);
+        return StripeEntity.FromJson(obj.GetRawText()) is { } typed ? _normalizer.FromObject(type, eventId, now, typed) : PaymentsErrors.ProviderUnavailable;
     }
 
     public async Task<Result> ReportUsageAsync(UsageReport report, string idempotencyKey, CancellationToken cancellationToken)
@@ -221,8 +222,9 @@ internal sealed class StripePaymentsPort(
             }
         }
 
+        // Verify and read the envelope only: the event is parsed into Stripe.net objects when it is applied.
         return StripeWebhookSignature.Verify(Encoding.UTF8.GetString(body), signature, options.WebhookSecrets, now, options.WebhookToleranceSeconds)
-            ? _normalizer.Normalize(body)
+            ? StripeEventNormalizer.ReadEnvelope(body)
             : PaymentsErrors.SignatureInvalid;
     }
 
