@@ -1,54 +1,18 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Monolith.Infrastructure.Persistence;
 
 namespace Monolith.Infrastructure.Tests.Persistence;
 
 /// <summary>
-/// A schema as a set of one-line facts ("column users.email character varying(256) null", "index …", "fk …"),
-/// read either from the EF model or from a live database, so the two can be compared as sets.
+/// A live database's schema as a set of one-line facts ("column users.email character varying(256) null default …",
+/// "index … where …", "fk …"), so two databases can be compared as sets whatever their column order (the legacy
+/// upgrade test). PostgreSQL: every schema but the system ones (Quartz's tables too); constraint names included.
 /// SQLite does not expose constraint names, so there keys and foreign keys are compared by their columns.
+/// History tables (<c>__EF…</c>) are left out.
 /// </summary>
 internal static class SchemaSnapshot
 {
-    public static SortedSet<string> FromModel(AppDbContext context)
-    {
-        var facts = new SortedSet<string>(StringComparer.Ordinal);
-        var sqlite = context.Database.IsSqlite();
-        var model = context.GetService<IDesignTimeModel>().Model;
-        foreach (var entity in model.GetEntityTypes().Where(e => e.GetTableName() is not null))
-        {
-            var table = entity.GetTableName()!;
-            var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
-            facts.Add($"table {table}");
-            foreach (var property in entity.GetFlattenedProperties())
-            {
-                var type = property.GetColumnType(store).ToLowerInvariant();
-                facts.Add($"column {table}.{property.GetColumnName(store)} {type} {(property.IsColumnNullable(store) ? "null" : "not null")}");
-            }
-
-            var key = entity.FindPrimaryKey()!;
-            facts.Add($"pk {table} {(sqlite ? "" : key.GetName())}({Columns(key.Properties, store)})");
-
-            foreach (var fk in entity.GetForeignKeys())
-            {
-                var principal = fk.PrincipalEntityType.GetTableName()!;
-                var principalStore = StoreObjectIdentifier.Table(principal, fk.PrincipalEntityType.GetSchema());
-                facts.Add($"fk {table} {(sqlite ? "" : fk.GetConstraintName())}({Columns(fk.Properties, store)}) -> " +
-                          $"{principal}({Columns(fk.PrincipalKey.Properties, principalStore)}) on delete {OnDelete(fk.DeleteBehavior)}");
-            }
-
-            foreach (var index in entity.GetIndexes())
-            {
-                facts.Add($"{(index.IsUnique ? "unique index" : "index")} {table}.{index.GetDatabaseName()}({Columns(index.Properties, store)})");
-            }
-        }
-
-        return facts;
-    }
-
     public static async Task<SortedSet<string>> FromDatabaseAsync(AppDbContext context)
     {
         var connection = context.Database.GetDbConnection();
@@ -66,51 +30,54 @@ internal static class SchemaSnapshot
     private static async Task<SortedSet<string>> ReadPostgresAsync(DbConnection connection)
     {
         var facts = new SortedSet<string>(StringComparer.Ordinal);
-        const string tables = "c.relkind = 'r' AND n.nspname = current_schema() AND left(c.relname, 4) <> '__EF'";
+        const string tables = "c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' AND left(c.relname, 4) <> '__EF'";
 
-        foreach (var row in await QueryAsync(connection, $"SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {tables}"))
+        foreach (var row in await QueryAsync(connection, $"SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {tables}"))
         {
             facts.Add($"table {row[0]}");
         }
 
         foreach (var row in await QueryAsync(connection, $"""
-            SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+            SELECT n.nspname || '.' || c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE {tables} AND a.attnum > 0 AND NOT a.attisdropped
             """))
         {
-            facts.Add($"column {row[0]}.{row[1]} {row[2]} {((bool)row[3] ? "not null" : "null")}");
+            facts.Add($"column {row[0]}.{row[1]} {row[2]} {((bool)row[3] ? "not null" : "null")} default '{row[4]}' identity '{row[5]}'");
         }
 
         foreach (var row in await QueryAsync(connection, $"""
-            SELECT c.relname, con.conname, con.contype,
+            SELECT n.nspname || '.' || c.relname, con.conname, con.contype,
                    (SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum),
                    pc.relname,
                    (SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum),
-                   con.confdeltype
+                   con.confdeltype, pg_get_constraintdef(con.oid)
             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_class pc ON pc.oid = con.confrelid
-            WHERE {tables} AND con.contype IN ('p', 'f')
+            WHERE {tables} AND con.contype IN ('p', 'f', 'c', 'u')
             """))
         {
-            facts.Add((char)row[2] == 'p'
-                ? $"pk {row[0]} {row[1]}({row[3]})"
-                : $"fk {row[0]} {row[1]}({row[3]}) -> {row[4]}({row[5]}) on delete {PostgresOnDelete((char)row[6])}");
+            facts.Add((char)row[2] switch
+            {
+                'p' => $"pk {row[0]} {row[1]}({row[3]})",
+                'f' => $"fk {row[0]} {row[1]}({row[3]}) -> {row[4]}({row[5]}) on delete {PostgresOnDelete((char)row[6])}",
+                _ => $"constraint {row[0]} {row[1]} {row[7]}",
+            });
         }
 
         foreach (var row in await QueryAsync(connection, $"""
-            SELECT c.relname, i.relname, x.indisunique,
-                   (SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
-                      JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum)
+            SELECT n.nspname || '.' || c.relname, i.relname, x.indisunique, pg_get_indexdef(x.indexrelid)
             FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE {tables} AND NOT x.indisprimary
               AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid)
             """))
         {
-            facts.Add($"{((bool)row[2] ? "unique index" : "index")} {row[0]}.{row[1]}({row[3]})");
+            facts.Add($"{((bool)row[2] ? "unique index" : "index")} {row[0]}.{row[1]}: {row[3]}");
         }
 
         return facts;
@@ -128,7 +95,7 @@ internal static class SchemaSnapshot
             var columns = await QueryAsync(connection, $"PRAGMA table_info('{table}')");
             foreach (var c in columns)
             {
-                facts.Add($"column {table}.{c[1]} {((string)c[2]).ToLowerInvariant()} {((long)c[3] == 1 ? "not null" : "null")}");
+                facts.Add($"column {table}.{c[1]} {((string)c[2]).ToLowerInvariant()} {((long)c[3] == 1 ? "not null" : "null")} default '{c[4]}'");
             }
 
             facts.Add($"pk {table} ({string.Join(", ", columns.Where(c => (long)c[5] > 0).OrderBy(c => (long)c[5]).Select(c => c[1]))})");
@@ -143,7 +110,10 @@ internal static class SchemaSnapshot
             foreach (var index in (await QueryAsync(connection, $"PRAGMA index_list('{table}')")).Where(r => (string)r[3] == "c"))
             {
                 var indexColumns = (await QueryAsync(connection, $"PRAGMA index_info('{index[1]}')")).OrderBy(r => (long)r[0]).Select(r => r[2]);
-                facts.Add($"{((long)index[2] == 1 ? "unique index" : "index")} {table}.{index[1]}({string.Join(", ", indexColumns)})");
+                var where = (long)index[4] == 1
+                    ? " where " + ((string)(await QueryAsync(connection, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{index[1]}'"))[0][0]).Split(" WHERE ")[1]
+                    : "";
+                facts.Add($"{((long)index[2] == 1 ? "unique index" : "index")} {table}.{index[1]}({string.Join(", ", indexColumns)}){where}");
             }
         }
 
@@ -165,17 +135,6 @@ internal static class SchemaSnapshot
 
         return rows;
     }
-
-    private static string Columns(IEnumerable<IReadOnlyProperty> properties, StoreObjectIdentifier store) =>
-        string.Join(", ", properties.Select(p => p.GetColumnName(store)));
-
-    private static string OnDelete(DeleteBehavior behavior) => behavior switch
-    {
-        DeleteBehavior.Cascade or DeleteBehavior.ClientCascade => "cascade",
-        DeleteBehavior.SetNull => "set null",
-        DeleteBehavior.Restrict => "restrict",
-        _ => "no action",
-    };
 
     private static string PostgresOnDelete(char code) => code switch
     {
