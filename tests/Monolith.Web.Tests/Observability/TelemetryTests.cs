@@ -82,6 +82,9 @@ public sealed class TelemetryTests : IAsyncLifetime
 
         await WaitUntilAsync(() => _collector.Received("/v1/traces", "webhook.receive"), "the webhook span to reach the collector");
         await WaitUntilAsync(() => _collector.Received("/v1/metrics", "monolith.webhooks.received"), "the webhook counter to reach the collector");
+        // The ASP.NET Core instrumentation's server span: its scope and the route template it records (http.route).
+        await WaitUntilAsync(() => _collector.Received("/v1/traces", "/webhooks/{provider}"), "the ASP.NET Core server span to reach the collector");
+        Assert.True(_collector.Received("/v1/traces", "Microsoft.AspNetCore"), "the server span comes from ASP.NET Core");
         Assert.True(_collector.Received("/v1/traces", "monolith"), "the resource names the service");
         Assert.All(_collector.ContentTypes, t => Assert.Equal("application/x-protobuf", t));
     }
