@@ -75,9 +75,14 @@ public sealed class PostgresNotifyTests(PostgresTestDatabase database) : IClassF
                 return account.Id;
             });
 
-            // B answers "no" (the free plan has no reports) and caches that answer.
-            Assert.False((await CheckAsync(b, accountId, "reports")).Allowed);
-            Assert.True(b.Services.GetRequiredService<EntitlementCache>().TryGet(accountId, out _));
+            // B answers "no" (the free plan has no reports) and caches that answer. The notification of the account's own
+            // insert may reach B just after its first answer and drop that entry, so B answers until the entry stays.
+            var cache = b.Services.GetRequiredService<EntitlementCache>();
+            await OutboxTestHost.WaitUntilAsync(async () =>
+            {
+                Assert.False((await CheckAsync(b, accountId, "reports")).Allowed);
+                return cache.TryGet(accountId, out _);
+            }, Deadline, "B to cache its answer");
 
             // A commits an active Pro subscription for the account.
             await a.QueryDbAsync(async db =>

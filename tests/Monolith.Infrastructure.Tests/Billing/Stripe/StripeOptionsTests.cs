@@ -45,6 +45,7 @@ public sealed class StripeOptionsTests
             .Where(s => !s.Key.StartsWith("Payments:", StringComparison.Ordinal))
             .ToDictionary(s => s.Key, s => s.Value);
         settings["Payments:Provider"] = "InMemory";
+        settings["Payments:InMemory:AllowOutsideDevelopment"] = "true"; // the harness host runs as Production
         using var host = StripeHarness.BuildHost(settings);
 
         await host.StartAsync();
