@@ -17,8 +17,10 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
             return await WriteAsync(httpContext, bad.StatusCode, "request.invalid", "The request could not be read.", exception);
         }
 
-        logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-        if (!IsMachineEndpoint(httpContext.Request.Path))
+        // UseExceptionHandler("/error") has already pointed Request.Path at the error page: the feature keeps the original.
+        var path = httpContext.Features.Get<IExceptionHandlerFeature>()?.Path is { Length: > 0 } original ? new PathString(original) : httpContext.Request.Path;
+        logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, path);
+        if (!IsMachineEndpoint(path))
         {
             return false;
         }
@@ -36,6 +38,13 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
         var problem = new ProblemDetails { Status = status, Title = title, Type = $"urn:monolith:problem:{code}" };
         problem.Extensions["code"] = code;
         problem.Extensions["traceId"] = ResultHttp.TraceId(context);
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception }))
+        {
+            return true;
+        }
+
+        // The caller's Accept header matched no writer (text/html, text/plain): a machine route still answers JSON, never the HTML page.
+        await context.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json", cancellationToken: context.RequestAborted);
+        return true;
     }
 }

@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Webhooks;
 using Monolith.Domain.Billing.Webhooks;
@@ -36,9 +39,10 @@ internal sealed class WebhookInboxDataSource(IOptions<DatabaseOptions> options) 
 }
 
 /// <summary>
-/// <see cref="IWebhookInbox"/>: on PostgreSQL receiving is a single <c>INSERT … ON CONFLICT DO NOTHING</c> (no
-/// transaction block, no change tracking) and claiming is <c>FOR UPDATE SKIP LOCKED</c>; SQLite (one writer, one
-/// instance) goes through EF.
+/// <see cref="IWebhookInbox"/>: receiving is a single <c>INSERT … ON CONFLICT DO NOTHING</c> (no transaction block, no
+/// change tracking), so a duplicate delivery — normal traffic — is no database error and logs none; on PostgreSQL it
+/// runs on its own data source, on SQLite through the DbContext's connection with the model's column mappings.
+/// Claiming is <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL; SQLite (one writer, one instance) reads through EF.
 /// </summary>
 internal sealed class WebhookInbox(AppDbContext db, WebhookInboxDataSource source, WebhookApplierWakeup wakeup) : IWebhookInbox
 {
@@ -54,7 +58,7 @@ internal sealed class WebhookInbox(AppDbContext db, WebhookInboxDataSource sourc
     public async Task<WebhookInboxReceipt> ReceiveAsync(WebhookEvent received, CancellationToken cancellationToken)
     {
         received.ClearDomainEvents();
-        var added = db.Database.IsNpgsql() ? await InsertAsync(received, cancellationToken) : await AddAsync(received, cancellationToken);
+        var added = db.Database.IsNpgsql() ? await InsertAsync(received, cancellationToken) : await InsertThroughModelAsync(received, cancellationToken);
         if (added)
         {
             if (received.Status == WebhookEventStatus.Received)
@@ -120,18 +124,42 @@ internal sealed class WebhookInbox(AppDbContext db, WebhookInboxDataSource sourc
         return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private async Task<bool> AddAsync(WebhookEvent received, CancellationToken cancellationToken)
+    /// <summary>The same INSERT … ON CONFLICT DO NOTHING built from the EF model (column names, value conversions such as UTC ticks).</summary>
+    private async Task<bool> InsertThroughModelAsync(WebhookEvent received, CancellationToken cancellationToken)
     {
-        var entry = db.WebhookEvents.Add(received);
+        var entityType = db.Model.FindEntityType(typeof(WebhookEvent))!;
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var entry = db.Entry(received);
+        var properties = entityType.GetProperties().Where(p => p.GetColumnName(table) is not null).ToList();
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var columns = new List<string>(properties.Count);
+            var values = new List<string>(properties.Count);
+            for (var i = 0; i < properties.Count; i++)
+            {
+                var property = properties[i];
+                var name = $"@p{i}";
+                columns.Add(sql.DelimitIdentifier(property.GetColumnName(table)!));
+                values.Add(name);
+                command.Parameters.Add(property.GetRelationalTypeMapping()
+                    .CreateParameter(command, name, entry.Property(property.Name).CurrentValue, property.IsNullable));
+            }
+
+            var conflict = string.Join(", ", new[] { nameof(WebhookEvent.Provider), nameof(WebhookEvent.ProviderEventId) }
+                .Select(p => sql.DelimitIdentifier(entityType.FindProperty(p)!.GetColumnName(table)!)));
+            command.CommandText =
+                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns)}) " +
+                $"VALUES ({string.Join(", ", values)}) ON CONFLICT ({conflict}) DO NOTHING";
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         }
-        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+        finally
         {
-            entry.State = EntityState.Detached;
-            return false;
+            await db.Database.CloseConnectionAsync();
         }
     }
 }
