@@ -144,8 +144,6 @@ public sealed class FakeStripe : IAsyncDisposable
         ["Payments:Stripe:ApiBase"] = BaseAddress,
         ["Payments:Stripe:RequestTimeoutSeconds"] = "1",
         ["Payments:Stripe:MaxRetries"] = "2",
-        ["Payments:Stripe:RetryBaseDelay"] = "00:00:00.010",
-        ["Payments:Stripe:MaxRetryDelay"] = "00:00:00.050",
         ["Billing:Plans:1:Prices:0:ProviderPriceIds:stripe"] = ProMonthly,
         ["Billing:Plans:1:Prices:1:ProviderPriceIds:stripe"] = ProYearly,
         ["Billing:Plans:2:Prices:0:ProviderPriceIds:stripe"] = TeamMonthly,
@@ -387,7 +385,8 @@ public sealed class FakeStripe : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var form = new List<KeyValuePair<string, string>>();
+        // Stripe.net sends POST parameters as a form body and GET/DELETE parameters (expand[], limit) as a query string.
+        var form = context.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? string.Empty))).ToList();
         if (context.Request.HasFormContentType)
         {
             foreach (var (key, values) in await context.Request.ReadFormAsync())
@@ -488,6 +487,12 @@ public sealed class FakeStripe : IAsyncDisposable
             ("POST", ["v1", "subscription_schedules", var id]) => UpdateSchedule(id, form),
             ("POST", ["v1", "subscription_schedules", var id, "release"]) => ReleaseSchedule(id),
             ("GET", ["v1", "payment_intents", var id]) => Found(_paymentIntents, id),
+            ("GET", ["v1", "prices"]) => Ok(new JsonObject
+            {
+                ["object"] = "list", ["url"] = "/v1/prices", ["has_more"] = Prices.Count > 1,
+                ["data"] = new JsonArray(Prices.Keys.Order(StringComparer.Ordinal).Take(1).Select(p => (JsonNode)PriceObject(p)!).ToArray()),
+            }),
+            ("GET", ["v1", "prices", var id]) => Prices.ContainsKey(id) ? Ok(PriceObject(id)!) : Missing(),
             ("POST", ["v1", "refunds"]) => CreateRefund(form),
             ("POST", ["v1", "billing", "meter_events"]) => Ok(new JsonObject
             {
@@ -496,6 +501,17 @@ public sealed class FakeStripe : IAsyncDisposable
             _ => Missing(),
         };
     }
+
+    /// <summary>A price as Stripe shows it: recurring monthly/yearly by its id (<c>…_monthly</c>, <c>…_yearly</c>), else one-time.</summary>
+    private JsonObject? PriceObject(string id) => Prices.TryGetValue(id, out var p)
+        ? new JsonObject
+        {
+            ["id"] = id, ["object"] = "price", ["active"] = true, ["currency"] = p.Currency, ["unit_amount"] = p.AmountMinor, ["livemode"] = false,
+            ["type"] = id.EndsWith("_monthly", StringComparison.Ordinal) || id.EndsWith("_yearly", StringComparison.Ordinal) ? "recurring" : "one_time",
+            ["recurring"] = id.EndsWith("_monthly", StringComparison.Ordinal) ? new JsonObject { ["interval"] = "month", ["interval_count"] = 1 }
+                : id.EndsWith("_yearly", StringComparison.Ordinal) ? new JsonObject { ["interval"] = "year", ["interval_count"] = 1 } : null,
+        }
+        : null;
 
     private (int, string) CreateCustomer(Form form)
     {

@@ -138,7 +138,6 @@ public sealed partial class LogScanTests : IAsyncLifetime
             ["Payments:Stripe:WebhookSecrets:0"] = StripeWebhookSecret,
             ["Payments:Stripe:ApiBase"] = _fakeStripe!.Urls.First(),
             ["Payments:Stripe:MaxRetries"] = "1",
-            ["Payments:Stripe:RetryBaseDelay"] = "00:00:00.010",
             ["Billing:Plans:1:Prices:0:ProviderPriceIds:stripe"] = "price_logscan_pro_monthly",
         })));
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

@@ -1,10 +1,11 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Monolith.Domain.Billing;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
+using Stripe;
+using Price = Monolith.Domain.Billing.Catalog.Price;
 
 namespace Monolith.Infrastructure.Billing.Payments;
 
@@ -44,35 +45,37 @@ internal sealed class InMemoryPaymentsDoctor(PlanCatalog catalog, IHostEnvironme
 }
 
 /// <summary>
-/// Retrieves every sellable price's Stripe price from the API (so it also proves the key and the network work) and
-/// compares amount, currency, interval and active flag with the catalogue.
+/// Stripe's part of <c>doctor</c>: the key works (one cheap authenticated read), every webhook secret has the shape of a
+/// signing secret, and every sellable catalogue price exists at Stripe with the catalogue's amount, currency and
+/// interval, and is active. Each problem is one finding that names the setting or the price (never a secret).
 /// </summary>
-internal sealed class StripePaymentsDoctor(PlanCatalog catalog, IHttpClientFactory httpClients, ILogger<StripeClient> logger) : IPaymentsDoctor
+internal sealed class StripePaymentsDoctor(PlanCatalog catalog, StripeClient stripe, StripeCall call, IOptions<PaymentsOptions> options) : IPaymentsDoctor
 {
     public async Task<IReadOnlyList<DoctorFinding>> CheckAsync(CancellationToken cancellationToken)
     {
-        var client = new StripeClient(httpClients.CreateClient(StripeClient.HttpClientName), logger);
-        var findings = new List<DoctorFinding>();
+        var findings = new List<DoctorFinding> { await CheckKeyAsync(cancellationToken) };
+        findings.AddRange(CheckWebhookSecrets(options.Value.Stripe.WebhookSecrets));
         var verified = 0;
+        var priceFindings = new List<DoctorFinding>();
         foreach (var price in SellablePrices.Of(catalog))
         {
             if (price.ProviderPriceIdFor(BillingProvider.Stripe) is not { } stripeId)
             {
-                findings.Add(SellablePrices.Missing(price, BillingProvider.Stripe));
+                priceFindings.Add(SellablePrices.Missing(price, BillingProvider.Stripe));
                 continue;
             }
 
-            var remote = await client.SendAsync(StripeRequests.RetrievePrice(stripeId), cancellationToken);
+            var remote = await call.RunAsync("get_price", ct => stripe.V1.Prices.GetAsync(stripeId, null, null, ct), cancellationToken);
             if (remote.IsFailure)
             {
-                findings.Add(new DoctorFinding(false, $"price '{price.Id}': Stripe price '{stripeId}' could not be read: {remote.Error.Message} ({remote.Error.Code})"));
+                priceFindings.Add(new DoctorFinding(false, $"price '{price.Id}': Stripe price '{stripeId}' could not be read: {remote.Error.Message} ({remote.Error.Code})"));
                 continue;
             }
 
             var differences = Compare(price, remote.Value);
             if (differences.Count > 0)
             {
-                findings.Add(new DoctorFinding(false, $"price '{price.Id}': Stripe price '{stripeId}' differs from the catalogue: {string.Join("; ", differences)}"));
+                priceFindings.Add(new DoctorFinding(false, $"price '{price.Id}': Stripe price '{stripeId}' differs from the catalogue: {string.Join("; ", differences)}"));
             }
             else
             {
@@ -80,28 +83,79 @@ internal sealed class StripePaymentsDoctor(PlanCatalog catalog, IHttpClientFacto
             }
         }
 
-        findings.Insert(0, new DoctorFinding(verified > 0 || findings.Count == 0,
-            $"payments: Stripe — {verified} catalogue price(s) verified against the API"));
+        findings.Add(new DoctorFinding(verified > 0 || priceFindings.Count == 0, $"payments: Stripe — {verified} catalogue price(s) verified against the API"));
+        findings.AddRange(priceFindings);
         return findings;
     }
 
-    private static List<string> Compare(Price price, JsonElement remote)
+    /// <summary>
+    /// <c>GET /v1/prices?limit=1</c>: authenticated, cheap, and a permission the adapter needs anyway (a restricted
+    /// key without it could not pass the price checks either).
+    /// </summary>
+    private async Task<DoctorFinding> CheckKeyAsync(CancellationToken cancellationToken)
+    {
+        var mode = KeyMode(options.Value.Stripe.SecretKey);
+        var read = await call.RunAsync("list_prices", ct => stripe.V1.Prices.ListAsync(new PriceListOptions { Limit = 1 }, null, ct), cancellationToken);
+        return read.IsSuccess
+            ? new DoctorFinding(true, $"payments: Stripe key accepted ({mode}) at {stripe.ApiBase}")
+            : new DoctorFinding(false, $"payments: Stripe key ({mode}, Payments:Stripe:SecretKey) not usable at {stripe.ApiBase}: {read.Error.Message} ({read.Error.Code})");
+    }
+
+    /// <summary>A signing secret is <c>whsec_</c> and a base64 body; an API key or a secret pasted with quotes is not.</summary>
+    internal static IEnumerable<DoctorFinding> CheckWebhookSecrets(IList<string> secrets)
+    {
+        var good = 0;
+        for (var i = 0; i < secrets.Count; i++)
+        {
+            var secret = secrets[i];
+            if (string.IsNullOrWhiteSpace(secret))
+            {
+                continue;
+            }
+
+            if (secret.StartsWith("whsec_", StringComparison.Ordinal) && secret.Length > "whsec_".Length + 16 &&
+                secret.AsSpan("whsec_".Length).IndexOfAnyExcept(WebhookSecretCharacters) < 0)
+            {
+                good++;
+            }
+            else
+            {
+                yield return new DoctorFinding(false,
+                    $"Payments:Stripe:WebhookSecrets:{i} (env Payments__Stripe__WebhookSecrets__{i}) is not a webhook signing secret: it should look like 'whsec_…' (the endpoint's secret in the dashboard, or the one `stripe listen` prints).");
+            }
+        }
+
+        if (good > 0)
+        {
+            yield return new DoctorFinding(true, $"payments: {good} Stripe webhook signing secret(s) of the right shape");
+        }
+    }
+
+    private static readonly System.Buffers.SearchValues<char> WebhookSecretCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-");
+
+    private static string KeyMode(string? key) => key switch
+    {
+        not null when key.StartsWith("sk_live_", StringComparison.Ordinal) || key.StartsWith("rk_live_", StringComparison.Ordinal) => "live mode",
+        not null when key.StartsWith("sk_test_", StringComparison.Ordinal) || key.StartsWith("rk_test_", StringComparison.Ordinal) => "test mode",
+        _ => "not an sk_/rk_ key",
+    };
+
+    private static List<string> Compare(Price price, global::Stripe.Price remote)
     {
         var differences = new List<string>();
-        var amount = remote.TryGetProperty("unit_amount", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt64() : (long?)null;
-        if (amount != price.Amount.AmountMinor)
+        if (remote.UnitAmount != price.Amount.AmountMinor)
         {
-            differences.Add($"amount {amount?.ToString(CultureInfo.InvariantCulture) ?? "none"} ≠ {price.Amount.AmountMinor}");
+            differences.Add($"amount {remote.UnitAmount?.ToString(CultureInfo.InvariantCulture) ?? "none"} ≠ {price.Amount.AmountMinor}");
         }
 
-        var currency = remote.TryGetProperty("currency", out var c) ? c.GetString() : null;
-        if (!string.Equals(currency, price.Amount.Currency, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(remote.Currency, price.Amount.Currency, StringComparison.OrdinalIgnoreCase))
         {
-            differences.Add($"currency {currency ?? "none"} ≠ {price.Amount.Currency}");
+            differences.Add($"currency {remote.Currency ?? "none"} ≠ {price.Amount.Currency}");
         }
 
-        var interval = remote.TryGetProperty("recurring", out var r) && r.ValueKind == JsonValueKind.Object && r.TryGetProperty("interval", out var i)
-            ? i.GetString()
+        var interval = remote.Recurring is { } recurring
+            ? (recurring.IntervalCount is 1 or 0 ? recurring.Interval : $"every {recurring.IntervalCount} {recurring.Interval}s")
             : null;
         var expected = price.Interval switch { BillingInterval.Month => "month", BillingInterval.Year => "year", _ => null };
         if (!string.Equals(interval, expected, StringComparison.Ordinal))
@@ -109,7 +163,7 @@ internal sealed class StripePaymentsDoctor(PlanCatalog catalog, IHttpClientFacto
             differences.Add($"interval {interval ?? "one-time"} ≠ {expected ?? "one-time"}");
         }
 
-        if (remote.TryGetProperty("active", out var active) && active.ValueKind == JsonValueKind.False)
+        if (!remote.Active)
         {
             differences.Add("inactive at Stripe");
         }

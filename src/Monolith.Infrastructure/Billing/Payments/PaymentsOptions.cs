@@ -65,22 +65,24 @@ public sealed class StripePaymentsOptions
 
     public string ApiBase { get; set; } = "https://api.stripe.com";
 
-    /// <summary>Sent as <c>Stripe-Version</c> on every request, so the account's default version never changes our shapes.</summary>
-    public string ApiVersion { get; set; } = "2025-03-31.basil";
+    /// <summary>
+    /// The API version Stripe.net sends as <c>Stripe-Version</c> and whose shapes its typed objects read: fixed by the
+    /// SDK (<see cref="global::Stripe.StripeConfiguration.ApiVersion"/>). The setting exists to say it out loud; any
+    /// other value stops start-up (a new version comes with a new Stripe.net, docs/stripe.md).
+    /// </summary>
+    public string ApiVersion { get; set; } = global::Stripe.StripeConfiguration.ApiVersion;
 
     /// <summary>Events signed longer ago than this are refused; 0 turns the age check off.</summary>
     public int WebhookToleranceSeconds { get; set; } = 300;
 
-    /// <summary>Timeout of one attempt (the retry pipeline may make several).</summary>
+    /// <summary>Timeout of one attempt (Stripe.net may make several).</summary>
     public double RequestTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Retries after the first attempt for connection errors, timeouts, 409, 429 and 5xx.</summary>
+    /// <summary>
+    /// Stripe.net's network retries after the first attempt (connection errors, timeouts, 409, 5xx and whatever Stripe
+    /// marks <c>Stripe-Should-Retry: true</c>), with its own backoff (0.5 s doubling, at most 5 s, jittered).
+    /// </summary>
     public int MaxRetries { get; set; } = 3;
-
-    /// <summary>First retry delay (exponential with jitter, capped by <see cref="MaxRetryDelay"/>).</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(8);
 }
 
 /// <summary>Section <c>Payments:InMemory:Chaos</c>: misbehave like a real provider, for tests and demos.</summary>
@@ -170,9 +172,11 @@ internal sealed class PaymentsOptionsValidator(IHostEnvironment environment) : I
             problems.Add($"Payments:Stripe:ApiBase (env Payments__Stripe__ApiBase) must be an absolute http(s) URL, not '{stripe.ApiBase}'.");
         }
 
-        if (string.IsNullOrWhiteSpace(stripe.ApiVersion))
+        if (!string.Equals(stripe.ApiVersion?.Trim(), global::Stripe.StripeConfiguration.ApiVersion, StringComparison.Ordinal))
         {
-            problems.Add("Payments:Stripe:ApiVersion (env Payments__Stripe__ApiVersion) must name a Stripe API version, e.g. '2025-03-31.basil'.");
+            problems.Add(
+                $"Payments:Stripe:ApiVersion (env Payments__Stripe__ApiVersion) is '{stripe.ApiVersion}', but Stripe.net {(global::Stripe.StripeConfiguration.StripeNetVersion)} " +
+                $"speaks '{(global::Stripe.StripeConfiguration.ApiVersion)}' (remove the setting, or set it to that version).");
         }
 
         if (stripe.WebhookToleranceSeconds is < 0 or > 86_400)
@@ -188,11 +192,6 @@ internal sealed class PaymentsOptionsValidator(IHostEnvironment environment) : I
         if (stripe.MaxRetries is < 0 or > 10)
         {
             problems.Add("Payments:Stripe:MaxRetries (env Payments__Stripe__MaxRetries) must be between 0 and 10.");
-        }
-
-        if (stripe.RetryBaseDelay < TimeSpan.Zero || stripe.MaxRetryDelay < stripe.RetryBaseDelay || stripe.MaxRetryDelay > TimeSpan.FromMinutes(5))
-        {
-            problems.Add("Payments:Stripe:RetryBaseDelay / MaxRetryDelay must satisfy 0 <= RetryBaseDelay <= MaxRetryDelay <= 00:05:00.");
         }
     }
 

@@ -33,17 +33,6 @@ public static class PaymentsRegistration
             : ActivatorUtilities.CreateInstance<StripePaymentsDoctor>(sp));
 
         services.AddStripeSdk();
-        services.AddTransient<StripeResilienceHandler>(sp => ActivatorUtilities.CreateInstance<StripeResilienceHandler>(
-            sp, sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Stripe));
-        services.AddHttpClient(StripeClient.HttpClientName, (sp, client) =>
-            {
-                var stripe = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Stripe;
-                client.BaseAddress = new Uri(stripe.ApiBase.TrimEnd('/') + "/");
-                client.Timeout = Timeout.InfiniteTimeSpan; // per attempt: StripeResilienceHandler
-                client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", stripe.SecretKey);
-                client.DefaultRequestHeaders.Add("Stripe-Version", stripe.ApiVersion);
-            })
-            .AddHttpMessageHandler<StripeResilienceHandler>();
 
         var provider = configuration.GetSection(PaymentsOptions.Section)[nameof(PaymentsOptions.Provider)];
         if (provider is not null && !string.Equals(provider.Trim(), nameof(PaymentsProviderKind.InMemory), StringComparison.OrdinalIgnoreCase))

@@ -1,20 +1,23 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Monolith.Application.Billing.Payments;
 using Monolith.Domain.Billing.Payments;
-using Monolith.Infrastructure.Billing.Payments.Stripe;
+using Monolith.Infrastructure.Billing.Payments;
 using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
 /// <summary>
-/// Every request the adapter can send, checked against Stripe's official OpenAPI spec for 2023-08-16: the path and
-/// method exist, and each form parameter exists there with the right type/enum. What is newer than that spec is an
-/// explicit, listed exception.
+/// Every request the adapter sends through Stripe.net — every port operation and the doctor's reads, with inputs that
+/// switch every optional parameter on, captured by the fake Stripe — checked against Stripe's official OpenAPI spec for
+/// 2023-08-16: the path and method exist, and each form (POST) or query (GET, DELETE) parameter exists there with the
+/// right type/enum. What is newer than that spec is an explicit, listed exception.
 /// </summary>
 public sealed class StripeContractTests
 {
-    /// <summary>Paths the adapter calls that the 2023-08-16 spec predates, with the reason.</summary>
+    /// <summary>Operations the adapter calls that the 2023-08-16 spec predates, with the reason.</summary>
     public static readonly IReadOnlyDictionary<string, string> NewerThanSpec = new Dictionary<string, string>
     {
         ["POST /v1/billing/meter_events"] = "Billing meters (usage-based billing v2) were released in 2024-04 (API 2024-04-10); the legacy usage records they replace are deprecated.",
@@ -24,121 +27,175 @@ public sealed class StripeContractTests
 
     private static readonly Guid Account = Guid.Parse("6f1d3c1e-2a4b-4c5d-8e9f-0a1b2c3d4e5f");
 
-    /// <summary>Every request builder, with inputs that switch every optional parameter on.</summary>
-    internal static IReadOnlyDictionary<string, StripeRequest> AllRequests()
+    [Fact]
+    public async Task EveryRequestTheAdapterSends_IsValidAgainstTheSpec()
     {
-        var success = new Uri("https://app.example.test/billing/success?from=pricing");
-        var cancel = new Uri("https://app.example.test/pricing");
-        return new Dictionary<string, StripeRequest>
-        {
-            ["customer"] = StripeRequests.CreateCustomer(new CreateCustomerRequest(Account, Guid.NewGuid(), "a@example.test", "A"), "k"),
-            ["checkout subscription"] = StripeRequests.CreateCheckoutSession(
-                new CreateCheckoutRequest(Account, "cus_1", CheckoutMode.Subscription, "price_1", 2, 14, success, cancel, true, true), "k"),
-            ["checkout payment"] = StripeRequests.CreateCheckoutSession(
-                new CreateCheckoutRequest(Account, "cus_1", CheckoutMode.Payment, "price_1", 1, null, success, cancel), "k"),
-            ["portal"] = StripeRequests.CreatePortalSession("cus_1", cancel),
-            ["retrieve subscription"] = StripeRequests.RetrieveSubscription("sub_1"),
-            ["retrieve price"] = StripeRequests.RetrievePrice("price_1"),
-            ["cancel at period end"] = StripeRequests.SetCancelAtPeriodEnd("sub_1", true, "k"),
-            ["resume"] = StripeRequests.SetCancelAtPeriodEnd("sub_1", false, "k"),
-            ["change always_invoice"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 3, ProrationMode.AlwaysInvoice), "si_1", "k"),
-            ["change create_prorations"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 3, ProrationMode.CreateProrations), "si_1", "k"),
-            ["change none"] = StripeRequests.ChangeSubscription(new ChangeSubscriptionRequest("sub_1", "price_2", 1, ProrationMode.None), "si_1", "k"),
-            ["cancel now"] = StripeRequests.CancelSubscription("sub_1", "k"),
-            ["schedule from subscription"] = StripeRequests.CreateScheduleFromSubscription("sub_1", "k"),
-            ["retrieve schedule"] = StripeRequests.RetrieveSchedule("sub_sched_1"),
-            ["schedule change at period end"] = StripeRequests.ScheduleChangeAtPeriodEnd(
-                "sub_sched_1", new SchedulePhase("price_1", 2, DateTimeOffset.FromUnixTimeSeconds(1767225600), DateTimeOffset.FromUnixTimeSeconds(1769904000)), "price_2", 1, "k"),
-            ["release schedule"] = StripeRequests.ReleaseSchedule("sub_sched_1", "k"),
-            ["refund payment intent, enum reason"] = StripeRequests.CreateRefund(new RefundRequest("pi_1", 500, "EUR", "duplicate"), "k"),
-            ["refund charge, free-text reason"] = StripeRequests.CreateRefund(new RefundRequest("ch_1", 500, "EUR", "goodwill"), "k"),
-            ["retrieve checkout session"] = StripeRequests.RetrieveCheckoutSession("cs_1"),
-            ["retrieve payment intent"] = StripeRequests.RetrievePaymentIntent("pi_1"),
-            ["meter event"] = StripeRequests.CreateMeterEvent(new UsageReport("cus_1", "api-calls", 5, DateTimeOffset.FromUnixTimeSeconds(1767225600)), "k"),
-        };
-    }
+        var requests = await SendEverythingAsync();
 
-    public static TheoryData<string> RequestNames() => new(AllRequests().Keys);
-
-    /// <summary>(request, parameter) pairs, each checked on its own.</summary>
-    public static TheoryData<string, string> Parameters()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (name, request) in AllRequests())
+        var problems = new List<string>();
+        var exceptionsSeen = new HashSet<string>(StringComparer.Ordinal);
+        var parametersChecked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests)
         {
-            foreach (var p in request.Parameters)
+            var (template, operation) = Operation(request.Method, request.Path);
+            var key = $"{request.Method} {template ?? request.Path}";
+            if (NewerThanSpec.ContainsKey(key))
             {
-                data.Add(name, p.Key);
+                exceptionsSeen.Add(key);
+                if (operation is not null)
+                {
+                    problems.Add($"{key} is listed as newer than the spec but the spec has it: remove the exception");
+                }
+
+                continue;
+            }
+
+            if (operation is null)
+            {
+                problems.Add($"{request.Method} {request.Path}: no such operation in the spec");
+                continue;
+            }
+
+            foreach (var (parameter, value) in request.Form)
+            {
+                var problem = request.Method == "POST"
+                    ? (FormSchema(operation.Value) is { } schema
+                        ? Check(schema, Segments(parameter), value)
+                        : "no form body in the spec")
+                    : CheckQuery(operation.Value, parameter, value);
+                if (problem is not null)
+                {
+                    problems.Add($"{key}: {parameter}={value}: {problem}");
+                }
+
+                parametersChecked.Add($"{key} {Regex.Replace(parameter, @"\[\d+\]", "[n]")}");
             }
         }
 
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(RequestNames))]
-    public void Request_PathAndMethod_ExistInTheSpecOrAreListedExceptions(string name)
-    {
-        var request = AllRequests()[name];
-        var key = $"{request.Method.Method} {request.SpecPath}";
-        var operation = Operation(request);
-
-        if (NewerThanSpec.ContainsKey(key))
-        {
-            Assert.Null(operation); // an exception that the spec now covers must be removed from the list
-            return;
-        }
-
-        Assert.NotNull(operation);
-        Assert.Matches("^" + System.Text.RegularExpressions.Regex.Replace(request.SpecPath.Replace("/", "\\/", StringComparison.Ordinal), "\\{[a-z_]+\\}", "[^/]+") + "$", request.Path);
-        // Every mutation carries a key (the portal session is a read-only link: a repeat is harmless).
-        Assert.Equal(request.Method != HttpMethod.Get, request.IdempotencyKey is not null || request.SpecPath == "/v1/billing_portal/sessions");
-    }
-
-    [Theory]
-    [MemberData(nameof(Parameters))]
-    public void Parameter_ExistsWithTheRightTypeInTheSpec(string name, string parameter)
-    {
-        var request = AllRequests()[name];
-        if (NewerThanSpec.ContainsKey($"{request.Method.Method} {request.SpecPath}"))
-        {
-            return;
-        }
-
-        var schema = Operation(request)!.Value.Get("requestBody.content.application/x-www-form-urlencoded.schema");
-        Assert.True(schema.HasValue, $"{name}: no form body in the spec");
-        var value = request.Parameters.First(p => p.Key == parameter).Value;
-
-        var problem = Check(schema.Value, Segments(parameter), value);
-
-        Assert.True(problem is null, $"{name}: {parameter}={value}: {problem}");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        Assert.Equal(NewerThanSpec.Keys.Order(StringComparer.Ordinal), exceptionsSeen.Order(StringComparer.Ordinal));
+        // Distinct (operation, parameter) shapes checked: a request the fake did not capture cannot pass unnoticed.
+        Assert.Equal(38, parametersChecked.Count);
     }
 
     [Fact]
-    public void Contract_CoversEveryRequestAndParameter()
+    public async Task EveryRequest_CarriesTheSdkVersionAndEveryPostAKey()
     {
-        Assert.Equal(21, AllRequests().Count);
-        Assert.Equal(63, Parameters().Count);
-        Assert.Single(NewerThanSpec);
+        var requests = await SendEverythingAsync();
+
+        Assert.All(requests, r => Assert.Equal(global::Stripe.StripeConfiguration.ApiVersion, r.Header("Stripe-Version")));
+        // Our own key on every POST; the portal session (a read-only link) gets the one Stripe.net makes up.
+        Assert.All(requests.Where(r => r.Method == "POST" && r.Path != "/v1/billing_portal/sessions"),
+            r => Assert.StartsWith("contract-", r.Header("Idempotency-Key"), StringComparison.Ordinal));
+        Assert.NotNull(Assert.Single(requests, r => r.Path == "/v1/billing_portal/sessions").Header("Idempotency-Key"));
+        // The set of operations covered (so a new port call cannot go unchecked by accident).
+        Assert.Equal(
+            [
+                "DELETE /v1/subscriptions/{id}", "GET /v1/checkout/sessions/{id}", "GET /v1/payment_intents/{id}", "GET /v1/prices", "GET /v1/prices/{id}",
+                "GET /v1/subscription_schedules/{id}", "GET /v1/subscriptions/{id}", "POST /v1/billing/meter_events", "POST /v1/billing_portal/sessions",
+                "POST /v1/checkout/sessions", "POST /v1/customers", "POST /v1/refunds", "POST /v1/subscription_schedules",
+                "POST /v1/subscription_schedules/{id}", "POST /v1/subscription_schedules/{id}/release", "POST /v1/subscriptions/{id}",
+            ],
+            requests.Select(r => $"{r.Method} {Regex.Replace(r.Path, "/(cus|cs|sub|sub_sched|pi|price|si)_[A-Za-z0-9_]+", "/{id}")}").Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void SpecCheck_RefusesUnknownParametersAndWrongTypes()
     {
-        var schema = Operation(AllRequests()["checkout subscription"])!.Value.Get("requestBody.content.application/x-www-form-urlencoded.schema")!.Value;
+        var schema = FormSchema(Operation("POST", "/v1/checkout/sessions").Operation!.Value)!.Value;
+        var get = Operation("GET", "/v1/prices").Operation!.Value;
 
         Assert.NotNull(Check(schema, Segments("no_such_param"), "x"));
         Assert.NotNull(Check(schema, Segments("mode"), "rental"));
         Assert.NotNull(Check(schema, Segments("line_items[0][quantity]"), "two"));
         Assert.NotNull(Check(schema, Segments("allow_promotion_codes"), "yes"));
         Assert.Null(Check(schema, Segments("metadata[anything]"), "x"));
+        Assert.NotNull(CheckQuery(get, "no_such_param", "1"));
+        Assert.NotNull(CheckQuery(get, "limit", "ten"));
+        Assert.Null(CheckQuery(get, "limit", "1"));
+        Assert.Null(CheckQuery(get, "expand[]", "data.product"));
+        Assert.Null(Operation("GET", "/v1/no_such_thing/x").Operation);
     }
 
-    private static JsonElement? Operation(StripeRequest request) =>
-        Spec.Value.RootElement.GetProperty("paths") is var paths && paths.TryGetProperty(request.SpecPath, out var path) &&
-        path.TryGetProperty(request.Method.Method.ToLowerInvariant(), out var op)
-            ? op
+    /// <summary>Every port operation and the doctor, against a fake Stripe; the requests it received, in order.</summary>
+    private static async Task<IReadOnlyList<FakeStripeRequest>> SendEverythingAsync()
+    {
+        await using var stripe = await StripeHarness.StartAsync();
+        var port = stripe.Port;
+        var success = new Uri("https://app.example.test/billing/success?from=pricing");
+        var cancel = new Uri("https://app.example.test/pricing");
+        var sub = FakeStripe.SubscriptionId;
+        var outcomes = new List<(string, Monolith.Domain.Common.Result)>
+        {
+            ("customer", await port.CreateCustomerAsync(new CreateCustomerRequest(Account, Guid.NewGuid(), "a@example.test", "Acme GmbH"), "contract-customer", default)),
+            ("checkout subscription", await port.CreateCheckoutSessionAsync(
+                new CreateCheckoutRequest(Account, "cus_1", CheckoutMode.Subscription, FakeStripe.ProMonthly, 2, 14, success, cancel, true, true), "contract-checkout-1", default)),
+        };
+        var payment = await port.CreateCheckoutSessionAsync(
+            new CreateCheckoutRequest(Account, "cus_1", CheckoutMode.Payment, FakeStripe.Lifetime, 1, null, success, cancel), "contract-checkout-2", default);
+        var intent = stripe.Fake.CompleteCheckout(payment.Value.ProviderSessionId);
+        outcomes.AddRange(
+        [
+            ("checkout payment", payment),
+            ("portal", await port.CreatePortalSessionAsync("cus_1", cancel, default)),
+            ("cancel at period end", await port.CancelSubscriptionAsync(sub, atPeriodEnd: true, "contract-cancel-end", default)),
+            ("resume", await port.ResumeSubscriptionAsync(sub, "contract-resume", default)),
+            ("change always_invoice", await port.ChangeSubscriptionAsync(new(sub, FakeStripe.TeamMonthly, 3, ProrationMode.AlwaysInvoice), "contract-change-1", default)),
+            ("change create_prorations", await port.ChangeSubscriptionAsync(new(sub, FakeStripe.TeamMonthly, 2, ProrationMode.CreateProrations), "contract-change-2", default)),
+            ("change none", await port.ChangeSubscriptionAsync(new(sub, FakeStripe.TeamMonthly, 1, ProrationMode.None), "contract-change-3", default)),
+            ("change at period end (new schedule)", await port.ChangeSubscriptionAsync(new(sub, FakeStripe.ProMonthly, 1, ProrationMode.None, AtPeriodEnd: true), "contract-change-4", default)),
+            ("change at period end (its schedule)", await port.ChangeSubscriptionAsync(new(sub, FakeStripe.ProMonthly, 2, ProrationMode.None, AtPeriodEnd: true), "contract-change-5", default)),
+            ("change now (releases the schedule)", await port.ChangeSubscriptionAsync(new(sub, FakeStripe.ProMonthly, 1, ProrationMode.AlwaysInvoice), "contract-change-6", default)),
+            ("refund payment intent, enum reason", await port.RefundPaymentAsync(new RefundRequest(intent, 500, "EUR", "duplicate"), "contract-refund-1", default)),
+            ("refund charge, free-text reason", await port.RefundPaymentAsync(new RefundRequest("ch_1", 500, "EUR", "goodwill"), "contract-refund-2", default)),
+            ("fetch checkout session", await port.FetchAsync(new ProviderObjectRef(ProviderObjectKind.CheckoutSession, payment.Value.ProviderSessionId), default)),
+            ("fetch payment intent", await port.FetchAsync(new ProviderObjectRef(ProviderObjectKind.Payment, intent), default)),
+            ("fetch subscription", await port.FetchAsync(new ProviderObjectRef(ProviderObjectKind.Subscription, sub), default)),
+            ("meter event", await port.ReportUsageAsync(new UsageReport("cus_1", "api-calls", 5, DateTimeOffset.FromUnixTimeSeconds(1767225600)), "contract-usage", default)),
+            ("cancel now", await port.CancelSubscriptionAsync(sub, atPeriodEnd: false, "contract-cancel-now", default)),
+        ]);
+        Assert.All(outcomes, o => Assert.True(o.Item2.IsSuccess, $"{o.Item1}: {o.Item2.Error?.Code} {o.Item2.Error?.Message}"));
+        Assert.All(await stripe.Services.GetRequiredService<IPaymentsDoctor>().CheckAsync(default), f => Assert.True(f.Ok, f.Message));
+        return stripe.Fake.Requests.ToArray();
+    }
+
+    /// <summary>The spec's path template matching <paramref name="path"/> (literal segments first) and its operation.</summary>
+    private static (string? Template, JsonElement? Operation) Operation(string method, string path)
+    {
+        foreach (var candidate in Spec.Value.RootElement.GetProperty("paths").EnumerateObject().OrderBy(p => p.Name.Count(c => c == '{')))
+        {
+            var pattern = "^" + Regex.Replace(Regex.Escape(candidate.Name), @"\\{[a-z_]+}", "[^/]+") + "$";
+            if (Regex.IsMatch(path, pattern))
+            {
+                return (candidate.Name, candidate.Value.TryGetProperty(method.ToLowerInvariant(), out var op) ? op : null);
+            }
+        }
+
+        return (null, null);
+    }
+
+    private static JsonElement? FormSchema(JsonElement operation) =>
+        operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("application/x-www-form-urlencoded", out var form)
+            ? form.GetProperty("schema")
             : null;
+
+    /// <summary>A query parameter (<c>limit</c>, <c>expand[]</c>, <c>created[gte]</c>) against the operation's <c>in: query</c> parameters.</summary>
+    private static string? CheckQuery(JsonElement operation, string parameter, string value)
+    {
+        var segments = Segments(parameter);
+        if (operation.TryGetProperty("parameters", out var parameters))
+        {
+            foreach (var p in parameters.EnumerateArray())
+            {
+                if (p.GetProperty("in").GetString() == "query" && p.GetProperty("name").GetString() == segments[0])
+                {
+                    return Check(p.GetProperty("schema"), segments.AsSpan(1), value);
+                }
+            }
+        }
+
+        return $"no query parameter '{segments[0]}'";
+    }
 
     /// <summary><c>a[b][0][c]</c> → a, b, 0, c; <c>expand[]</c> → expand, "".</summary>
     private static string[] Segments(string key)

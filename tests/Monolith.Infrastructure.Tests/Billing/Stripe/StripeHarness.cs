@@ -44,8 +44,6 @@ internal sealed class StripeHarness : IAsyncDisposable
         ["Payments:Stripe:ApiBase"] = apiBase,
         ["Payments:Stripe:RequestTimeoutSeconds"] = "1",
         ["Payments:Stripe:MaxRetries"] = MaxRetries.ToString(CultureInfo.InvariantCulture),
-        ["Payments:Stripe:RetryBaseDelay"] = "00:00:00.010",
-        ["Payments:Stripe:MaxRetryDelay"] = "00:00:00.050",
         ["Billing:Plans:0:Id"] = "pro",
         ["Billing:Plans:0:Name"] = "Pro",
         ["Billing:Plans:0:Features:0"] = "reports",

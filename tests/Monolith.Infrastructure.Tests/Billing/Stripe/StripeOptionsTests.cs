@@ -27,6 +27,7 @@ public sealed class StripeOptionsTests
     [InlineData("Payments:Stripe:RequestTimeoutSeconds", "0")]
     [InlineData("Payments:Stripe:WebhookToleranceSeconds", "-1")]
     [InlineData("Payments:Stripe:MaxRetries", "11")]
+    [InlineData("Payments:Stripe:ApiVersion", "2025-03-31.basil")]
     public async Task Start_StripeWithAnInvalidSetting_StopsNamingIt(string setting, string value)
     {
         var settings = StripeHarness.Settings("http://127.0.0.1:9");

@@ -6,7 +6,7 @@ using Monolith.TestSupport.Stripe;
 namespace Monolith.Web.Tests.Billing.Stripe;
 
 /// <summary>
-/// Stripe misbehaving while a user checks out (500, 429 with Retry-After, no answer within the per-attempt timeout):
+/// Stripe misbehaving while a user checks out (500, 429, no answer within the per-attempt timeout):
 /// the user gets a success or a clear 502 ProblemDetails, and whatever the user retries, Stripe ends up with one
 /// customer and one checkout session for one logical attempt — every attempt, and the user's retry, carry the same keys.
 /// </summary>
@@ -42,11 +42,11 @@ public sealed class StripeCheckoutFaultTests(StripeWebApp app) : IClassFixture<S
     }
 
     [Fact]
-    public async Task Checkout_RateLimitedWithRetryAfter_SucceedsWithOneSession()
+    public async Task Checkout_LockTimeout429MarkedRetryable_SucceedsWithOneSession()
     {
         var client = await app.RegisterAsync();
         var organizationId = await StripeWebApp.PersonalOrganizationAsync(client);
-        app.Stripe.FailNext(429, retryAfter: "1", body: """{"error":{"type":"rate_limit_error","message":"Too many requests"}}""", path: Sessions);
+        app.Stripe.FailNext(429, shouldRetry: "true", body: """{"error":{"type":"invalid_request_error","code":"lock_timeout"}}""", path: Sessions);
 
         var response = await StripeWebApp.CheckoutAsync(client, "pro-monthly");
 
@@ -55,13 +55,30 @@ public sealed class StripeCheckoutFaultTests(StripeWebApp app) : IClassFixture<S
     }
 
     [Fact]
-    public async Task Checkout_RateLimitedOnEveryAttempt_Is502()
+    public async Task Checkout_RateLimited_Is502ThenTheUsersRetryMakesOneSession()
+    {
+        var client = await app.RegisterAsync();
+        var organizationId = await StripeWebApp.PersonalOrganizationAsync(client);
+        app.Stripe.FailNext(429, retryAfter: "1", body: """{"error":{"type":"rate_limit_error","message":"Too many requests"}}""", path: Sessions);
+
+        // Stripe.net does not retry a plain rate limit: the user sees 502 at once and retries with the same key.
+        var failed = await StripeWebApp.CheckoutAsync(client, "pro-monthly", "user-key-rate");
+        var retried = await StripeWebApp.CheckoutAsync(client, "pro-monthly", "user-key-rate");
+
+        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        Assert.Equal("billing.provider.unavailable", (await failed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        AssertOneCustomerAndOneSession(organizationId, expectedSessionAttempts: 2);
+    }
+
+    [Fact]
+    public async Task Checkout_RetryableLockTimeoutOnEveryAttempt_Is502()
     {
         var client = await app.RegisterAsync();
         var organizationId = await StripeWebApp.PersonalOrganizationAsync(client);
         for (var i = 0; i < StripeWebApp.Attempts; i++)
         {
-            app.Stripe.FailNext(429, retryAfter: "0", body: """{"error":{"type":"rate_limit_error"}}""", path: Sessions);
+            app.Stripe.FailNext(429, shouldRetry: "true", body: """{"error":{"type":"invalid_request_error","code":"lock_timeout"}}""", path: Sessions);
         }
 
         var response = await StripeWebApp.CheckoutAsync(client, "pro-monthly");

@@ -1,26 +1,35 @@
+using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Monolith.Application.Billing.Payments;
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing;
 using Monolith.Domain.Billing.Catalog;
+using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Common;
-using StripeEntity = global::Stripe.StripeEntity;
+using Stripe;
+using BillingPortal = Stripe.BillingPortal;
+using Checkout = Stripe.Checkout;
+using Meters = Stripe.Billing;
 
 namespace Monolith.Infrastructure.Billing.Payments.Stripe;
 
 /// <summary>
-/// <see cref="IPaymentsPort"/> over the Stripe API (<c>Payments:Provider=Stripe</c>). Webhooks are verified against
-/// every configured signing secret before anything is parsed; <see cref="FetchAsync"/> returns the same normalized
-/// events a webhook would carry.
+/// <see cref="IPaymentsPort"/> on the Stripe.net SDK (<c>Payments:Provider=Stripe</c>), through the one configured
+/// <see cref="global::Stripe.StripeClient"/>. Every POST carries the port's idempotency key in
+/// <see cref="RequestOptions.IdempotencyKey"/> (Stripe.net sends it on each of its retries); a use case that needs
+/// several calls derives one key per step. Webhooks are verified against every configured signing secret before
+/// anything is parsed; <see cref="FetchAsync"/> returns the same normalized events a webhook would carry.
 /// </summary>
 internal sealed class StripePaymentsPort(
-    IHttpClientFactory httpClients, IServiceProvider services, StripePaymentsOptions options, PlanCatalog catalog, TimeProvider clock) : IPaymentsPort
+    global::Stripe.StripeClient stripe, StripeCall call, StripePaymentsOptions options, PlanCatalog catalog, TimeProvider clock) : IPaymentsPort
 {
+    public const string CheckoutSessionPlaceholder = "session_id={CHECKOUT_SESSION_ID}";
+
     /// <summary>A period-end change of a subscription that ends at its period end would never take effect.</summary>
     public static readonly Error CancelScheduled = Error.Rule(
         "billing.subscription.cancel_scheduled", "The subscription ends at the end of its period; resume it before changing the plan.");
+
+    private static readonly string[] RefundReasons = ["duplicate", "fraudulent", "requested_by_customer"];
 
     private readonly StripeEventNormalizer _normalizer = new(catalog);
 
@@ -28,43 +37,92 @@ internal sealed class StripePaymentsPort(
 
     public PaymentsCapabilities Capabilities { get; } = new(SupportsMetering: true, IsMerchantOfRecord: false, SupportsPortal: true);
 
+    private V1Services V1 => stripe.V1;
+
     public async Task<Result<string>> CreateCustomerAsync(CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var response = await Client().SendAsync(StripeRequests.CreateCustomer(request, idempotencyKey), cancellationToken);
-        return response.IsFailure ? response.Error : Required(response.Value.Str("id"));
+        ArgumentNullException.ThrowIfNull(request);
+        var created = await call.RunAsync("create_customer", ct => V1.Customers.CreateAsync(
+            new CustomerCreateOptions
+            {
+                Email = request.Email,
+                Name = request.Name,
+                Metadata = new Dictionary<string, string>
+                {
+                    [StripeEventNormalizer.AccountMetadataKey] = Id(request.BillingAccountId),
+                    ["organization_id"] = Id(request.OrganizationId),
+                },
+            },
+            Key(idempotencyKey), ct), cancellationToken);
+        return created.IsFailure ? created.Error : Required(created.Value.Id);
     }
 
     public async Task<Result<HostedCheckout>> CreateCheckoutSessionAsync(CreateCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var response = await Client().SendAsync(StripeRequests.CreateCheckoutSession(request, idempotencyKey), cancellationToken);
-        if (response.IsFailure)
+        ArgumentNullException.ThrowIfNull(request);
+        var account = Id(request.BillingAccountId);
+        var attribution = new Dictionary<string, string> { [StripeEventNormalizer.AccountMetadataKey] = account };
+        var options = new Checkout.SessionCreateOptions
         {
-            return response.Error;
+            Mode = request.Mode == CheckoutMode.Payment ? "payment" : "subscription",
+            Customer = request.CustomerId,
+            ClientReferenceId = account,
+            LineItems = [new Checkout.SessionLineItemOptions { Price = request.ProviderPriceId, Quantity = request.Quantity }],
+            SuccessUrl = SuccessUrl(request.SuccessUrl),
+            CancelUrl = request.CancelUrl.AbsoluteUri,
+            Metadata = attribution,
+            AllowPromotionCodes = request.AllowPromotionCodes ? true : null,
+        };
+        if (request.Mode == CheckoutMode.Subscription)
+        {
+            options.SubscriptionData = new Checkout.SessionSubscriptionDataOptions
+            {
+                Metadata = new Dictionary<string, string>(attribution),
+                TrialPeriodDays = request.TrialDays is > 0 and var days ? days : null,
+            };
+        }
+        else
+        {
+            options.PaymentIntentData = new Checkout.SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string>(attribution) };
         }
 
-        var session = response.Value;
-        return session.Str("id") is { } id && Uri.TryCreate(session.Str("url"), UriKind.Absolute, out var url)
-            ? new HostedCheckout(id, url, session.Time("expires_at") ?? clock.GetUtcNow().AddHours(24))
+        if (request.AutomaticTax)
+        {
+            options.AutomaticTax = new Checkout.SessionAutomaticTaxOptions { Enabled = true };
+            options.CustomerUpdate = new Checkout.SessionCustomerUpdateOptions { Address = "auto" };
+        }
+
+        var session = await call.RunAsync("create_checkout_session", ct => V1.Checkout.Sessions.CreateAsync(options, Key(idempotencyKey), ct), cancellationToken);
+        if (session.IsFailure)
+        {
+            return session.Error;
+        }
+
+        var s = session.Value;
+        return s.Id is { } id && Uri.TryCreate(s.Url, UriKind.Absolute, out var url)
+            ? new HostedCheckout(id, url, s.ExpiresAt == default ? clock.GetUtcNow().AddHours(24) : Utc(s.ExpiresAt))
             : PaymentsErrors.ProviderUnavailable;
     }
 
+    /// <summary>A read-only link: no key of ours (Stripe.net sends one of its own, the same on each retry).</summary>
     public async Task<Result<Uri>> CreatePortalSessionAsync(string customerId, Uri returnUrl, CancellationToken cancellationToken)
     {
-        var response = await Client().SendAsync(StripeRequests.CreatePortalSession(customerId, returnUrl), cancellationToken);
-        if (response.IsFailure)
+        ArgumentNullException.ThrowIfNull(returnUrl);
+        var session = await call.RunAsync("create_portal_session", ct => V1.BillingPortal.Sessions.CreateAsync(
+            new BillingPortal.SessionCreateOptions { Customer = customerId, ReturnUrl = returnUrl.AbsoluteUri }, null, ct), cancellationToken);
+        if (session.IsFailure)
         {
-            return response.Error;
+            return session.Error;
         }
 
-        return Uri.TryCreate(response.Value.Str("url"), UriKind.Absolute, out var url) ? url : PaymentsErrors.ProviderUnavailable;
+        return Uri.TryCreate(session.Value.Url, UriKind.Absolute, out var url) ? url : PaymentsErrors.ProviderUnavailable;
     }
 
     public async Task<Result> CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var client = Client();
         if (!atPeriodEnd)
         {
-            var deleted = await client.SendAsync(StripeRequests.CancelSubscription(providerSubscriptionId, idempotencyKey), cancellationToken);
+            var deleted = await call.ExecuteAsync("cancel_subscription", ct => V1.Subscriptions.CancelAsync(providerSubscriptionId, null, Key(idempotencyKey), ct), cancellationToken);
             if (deleted.IsSuccess || deleted.Error!.Code is not ("billing.provider.invalid_request" or "billing.provider.object_not_found"))
             {
                 return deleted.IsFailure ? deleted.Error! : Result.Success();
@@ -72,33 +130,24 @@ internal sealed class StripePaymentsPort(
 
             // Stripe does not replay DELETEs by key: when an earlier attempt canceled it and its answer was lost, the
             // retry is refused. What counts is the state: a subscription that is canceled is what was asked for.
-            var state = await client.SendAsync(StripeRequests.RetrieveSubscription(providerSubscriptionId), cancellationToken);
-            return state.IsSuccess && state.Value.Str("status") == "canceled" ? Result.Success() : deleted.Error!;
+            var state = await GetSubscriptionAsync(providerSubscriptionId, cancellationToken);
+            return state.IsSuccess && state.Value.Status == "canceled" ? Result.Success() : deleted.Error!;
         }
 
         // A subscription run by a schedule refuses cancel_at_period_end: release the schedule first (a pending
         // period-end change is dropped, the subscription ends at the period end anyway).
-        var current = await client.SendAsync(StripeRequests.RetrieveSubscription(providerSubscriptionId), cancellationToken);
+        var current = await GetSubscriptionAsync(providerSubscriptionId, cancellationToken);
         if (current.IsFailure)
         {
             return current.Error!;
         }
 
-        var released = await ReleaseScheduleAsync(client, current.Value, idempotencyKey, cancellationToken);
-        if (released.IsFailure)
-        {
-            return released;
-        }
-
-        var response = await client.SendAsync(StripeRequests.SetCancelAtPeriodEnd(providerSubscriptionId, true, idempotencyKey), cancellationToken);
-        return response.IsFailure ? response.Error! : Result.Success();
+        var released = await ReleaseScheduleAsync(current.Value, idempotencyKey, cancellationToken);
+        return released.IsFailure ? released : await SetCancelAtPeriodEndAsync(providerSubscriptionId, true, idempotencyKey, cancellationToken);
     }
 
-    public async Task<Result> ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        var response = await Client().SendAsync(StripeRequests.SetCancelAtPeriodEnd(providerSubscriptionId, false, idempotencyKey), cancellationToken);
-        return response.IsFailure ? response.Error : Result.Success();
-    }
+    public Task<Result> ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken) =>
+        SetCancelAtPeriodEndAsync(providerSubscriptionId, false, idempotencyKey, cancellationToken);
 
     /// <summary>
     /// Now (upgrades): the item's price/quantity is swapped with the requested proration, after releasing any schedule
@@ -109,105 +158,174 @@ internal sealed class StripePaymentsPort(
     public async Task<Result> ChangeSubscriptionAsync(ChangeSubscriptionRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var client = Client();
-        var current = await client.SendAsync(StripeRequests.RetrieveSubscription(request.ProviderSubscriptionId), cancellationToken);
+        var current = await GetSubscriptionAsync(request.ProviderSubscriptionId, cancellationToken);
         if (current.IsFailure)
         {
             return current.Error;
         }
 
         var subscription = current.Value;
-        if (subscription.Str("items.data.0.id") is not { } itemId)
+        if (subscription.Items?.Data is not [var item, ..] || item.Id is null)
         {
             return PaymentsErrors.ProviderUnavailable;
         }
 
         if (!request.AtPeriodEnd)
         {
-            var released = await ReleaseScheduleAsync(client, subscription, idempotencyKey, cancellationToken);
+            var released = await ReleaseScheduleAsync(subscription, idempotencyKey, cancellationToken);
             if (released.IsFailure)
             {
                 return released;
             }
 
-            var response = await client.SendAsync(StripeRequests.ChangeSubscription(request, itemId, idempotencyKey), cancellationToken);
-            return response.IsFailure ? response.Error : Result.Success();
+            return await call.ExecuteAsync("update_subscription", ct => V1.Subscriptions.UpdateAsync(
+                request.ProviderSubscriptionId,
+                new SubscriptionUpdateOptions
+                {
+                    Items = [new SubscriptionItemOptions { Id = item.Id, Price = request.ProviderPriceId, Quantity = request.Quantity }],
+                    ProrationBehavior = Proration(request.Proration),
+                },
+                Key(idempotencyKey), ct), cancellationToken);
         }
 
-        if (subscription.Bool("cancel_at_period_end") == true)
+        if (subscription.CancelAtPeriodEnd)
         {
             return CancelScheduled;
         }
 
-        var schedule = subscription.Ref("schedule") is { } scheduleId
-            ? await client.SendAsync(StripeRequests.RetrieveSchedule(scheduleId), cancellationToken)
-            : await client.SendAsync(StripeRequests.CreateScheduleFromSubscription(request.ProviderSubscriptionId, idempotencyKey + "-schedule"), cancellationToken);
+        var schedule = subscription.ScheduleId is { } scheduleId
+            ? await call.RunAsync("get_subscription_schedule", ct => V1.SubscriptionSchedules.GetAsync(scheduleId, null, null, ct), cancellationToken)
+            : await call.RunAsync("create_subscription_schedule", ct => V1.SubscriptionSchedules.CreateAsync(
+                new SubscriptionScheduleCreateOptions { FromSubscription = request.ProviderSubscriptionId }, Key(idempotencyKey + "-schedule"), ct), cancellationToken);
         if (schedule.IsFailure)
         {
             return schedule.Error;
         }
 
-        var item = subscription.Get("items.data.0")!.Value;
-        var start = schedule.Value.Time("current_phase.start_date") ?? schedule.Value.Time("phases.0.start_date");
-        var end = schedule.Value.Time("current_phase.end_date") ?? schedule.Value.Time("phases.0.end_date");
-        if (schedule.Value.Str("id") is not { } id || item.Ref("price") is not { } priceId || start is null || end is null)
+        var phase = schedule.Value.Phases is [var first, ..] ? first : null;
+        var start = schedule.Value.CurrentPhase?.StartDate ?? phase?.StartDate;
+        var end = schedule.Value.CurrentPhase?.EndDate ?? phase?.EndDate;
+        if (schedule.Value.Id is not { } id || item.Price?.Id is not { } priceId || start is null || end is null)
         {
             return PaymentsErrors.ProviderUnavailable;
         }
 
-        var phase = new SchedulePhase(priceId, (int)(item.Long("quantity") ?? 1), start.Value, end.Value);
-        var updated = await client.SendAsync(
-            StripeRequests.ScheduleChangeAtPeriodEnd(id, phase, request.ProviderPriceId, request.Quantity, idempotencyKey + "-phases"), cancellationToken);
-        return updated.IsFailure ? updated.Error : Result.Success();
+        // Two phases: the current one unchanged until its end, then the new price/quantity (one billing interval, no
+        // proration); then the schedule releases the subscription, which goes on renewing at the new price.
+        return await call.ExecuteAsync("update_subscription_schedule", ct => V1.SubscriptionSchedules.UpdateAsync(
+            id,
+            new SubscriptionScheduleUpdateOptions
+            {
+                EndBehavior = "release",
+                Phases =
+                [
+                    new SubscriptionSchedulePhaseOptions
+                    {
+                        Items = [new SubscriptionSchedulePhaseItemOptions { Price = priceId, Quantity = item.Quantity < 1 ? 1 : item.Quantity }],
+                        StartDate = start.Value,
+                        EndDate = end.Value,
+                        ProrationBehavior = "none",
+                    },
+                    new SubscriptionSchedulePhaseOptions
+                    {
+                        Items = [new SubscriptionSchedulePhaseItemOptions { Price = request.ProviderPriceId, Quantity = request.Quantity }],
+                        ProrationBehavior = "none",
+                    },
+                ],
+            },
+            Key(idempotencyKey + "-phases"), ct), cancellationToken);
     }
 
     public async Task<Result<ProviderRefund>> RefundPaymentAsync(RefundRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = await Client().SendAsync(StripeRequests.CreateRefund(request, idempotencyKey), cancellationToken);
-        if (response.IsFailure)
+        var options = new RefundCreateOptions { Amount = request.AmountMinor };
+        if (request.ProviderPaymentId.StartsWith("ch_", StringComparison.Ordinal))
         {
-            return response.Error;
+            options.Charge = request.ProviderPaymentId;
+        }
+        else
+        {
+            options.PaymentIntent = request.ProviderPaymentId;
         }
 
-        var r = response.Value;
-        return r.Str("id") is { } id
-            ? new ProviderRefund(id, r.Long("amount") ?? request.AmountMinor, (r.Str("currency") ?? request.Currency).ToUpperInvariant(), r.Str("status") ?? "pending")
+        if (request.Reason is { } reason && RefundReasons.Contains(reason, StringComparer.Ordinal))
+        {
+            options.Reason = reason;
+        }
+        else if (!string.IsNullOrEmpty(request.Reason))
+        {
+            options.Metadata = new Dictionary<string, string> { ["reason"] = request.Reason };
+        }
+
+        var refund = await call.RunAsync("create_refund", ct => V1.Refunds.CreateAsync(options, Key(idempotencyKey), ct), cancellationToken);
+        if (refund.IsFailure)
+        {
+            return refund.Error;
+        }
+
+        var r = refund.Value;
+        return r.Id is { } refundId
+            ? new ProviderRefund(refundId, r.Amount, (r.Currency ?? request.Currency).ToUpperInvariant(), r.Status ?? "pending")
             : PaymentsErrors.ProviderUnavailable;
     }
 
     public async Task<Result<IReadOnlyList<ProviderEvent>>> FetchAsync(ProviderObjectRef reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var request = reference.Kind switch
+        var read = reference.Kind switch
         {
-            ProviderObjectKind.Subscription => StripeRequests.RetrieveSubscription(reference.ProviderId),
-            ProviderObjectKind.CheckoutSession => StripeRequests.RetrieveCheckoutSession(reference.ProviderId),
-            _ => StripeRequests.RetrievePaymentIntent(reference.ProviderId),
+            ProviderObjectKind.Subscription => await ReadAsync("get_subscription", ct => V1.Subscriptions.GetAsync(reference.ProviderId, null, null, ct),
+                s => s.Status is "canceled" or "incomplete_expired" ? "customer.subscription.deleted" : "customer.subscription.updated", cancellationToken),
+            ProviderObjectKind.CheckoutSession => await ReadAsync("get_checkout_session", ct => V1.Checkout.Sessions.GetAsync(reference.ProviderId, null, null, ct),
+                s => s.Status switch
+                {
+                    "complete" => "checkout.session.completed",
+                    "expired" => "checkout.session.expired",
+                    _ => null,
+                }, cancellationToken),
+            _ => await ReadAsync("get_payment_intent", ct => V1.PaymentIntents.GetAsync(reference.ProviderId, null, null, ct),
+                p => p.Status switch
+                {
+                    "succeeded" => "payment_intent.succeeded",
+                    "requires_payment_method" when p.LastPaymentError is not null => "payment_intent.payment_failed",
+                    "canceled" => "payment_intent.payment_failed",
+                    _ => null,
+                }, cancellationToken),
         };
-        var response = await Client().SendAsync(request, cancellationToken);
-        if (response.IsFailure)
+        if (read.IsFailure)
         {
-            return response.Error;
+            return read.Error;
         }
 
-        var now = clock.GetUtcNow();
-        var obj = response.Value;
-        var type = FetchedEventType(reference.Kind, obj);
-        if (type is null)
+        if (read.Value is not ({ } type, var obj))
         {
             return Result.Success<IReadOnlyList<ProviderEvent>>([]);
         }
 
         // A reconciliation read is not an event: its id names the object and the moment it was read.
+        var now = clock.GetUtcNow();
         var eventId = $"fetch_{reference.ProviderId}_{now.ToUnixTimeMilliseconds()}";
-        return StripeEntity.FromJson(obj.GetRawText()) is { } typed ? _normalizer.FromObject(type, eventId, now, typed) : PaymentsErrors.ProviderUnavailable;
+        return _normalizer.FromObject(type, eventId, now, obj);
     }
 
-    public async Task<Result> ReportUsageAsync(UsageReport report, string idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>A billing meter event; <c>identifier</c> makes Stripe drop a repeated report of the same usage.</summary>
+    public Task<Result> ReportUsageAsync(UsageReport report, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var response = await Client().SendAsync(StripeRequests.CreateMeterEvent(report, idempotencyKey), cancellationToken);
-        return response.IsFailure ? response.Error : Result.Success();
+        ArgumentNullException.ThrowIfNull(report);
+        return call.ExecuteAsync("create_meter_event", ct => V1.Billing.MeterEvents.CreateAsync(
+            new Meters.MeterEventCreateOptions
+            {
+                EventName = report.FeatureId,
+                Payload = new Dictionary<string, string>
+                {
+                    ["stripe_customer_id"] = report.CustomerId,
+                    ["value"] = report.Quantity.ToString(CultureInfo.InvariantCulture),
+                },
+                Identifier = idempotencyKey,
+                Timestamp = report.At.UtcDateTime,
+            },
+            Key(idempotencyKey), ct), cancellationToken);
     }
 
     public Result<ParsedWebhook> ParseWebhook(ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string> headers, DateTimeOffset now)
@@ -228,37 +346,60 @@ internal sealed class StripePaymentsPort(
             : PaymentsErrors.SignatureInvalid;
     }
 
-    /// <summary>The event type whose facts the object's current state shows, or null when it shows none yet.</summary>
-    private static string? FetchedEventType(ProviderObjectKind kind, JsonElement obj) => kind switch
+    /// <summary>The success URL with <c>session_id={CHECKOUT_SESSION_ID}</c> appended (Stripe fills it in on redirect).</summary>
+    public static string SuccessUrl(Uri successUrl)
     {
-        ProviderObjectKind.Subscription => obj.Str("status") is "canceled" or "incomplete_expired" ? "customer.subscription.deleted" : "customer.subscription.updated",
-        ProviderObjectKind.CheckoutSession => obj.Str("status") switch
-        {
-            "complete" => "checkout.session.completed",
-            "expired" => "checkout.session.expired",
-            _ => null,
-        },
-        _ => obj.Str("status") switch
-        {
-            "succeeded" => "payment_intent.succeeded",
-            "requires_payment_method" when obj.Get("last_payment_error") is not null => "payment_intent.payment_failed",
-            "canceled" => "payment_intent.payment_failed",
-            _ => null,
-        },
-    };
+        ArgumentNullException.ThrowIfNull(successUrl);
 
-    private static async Task<Result> ReleaseScheduleAsync(StripeClient client, JsonElement subscription, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        if (subscription.Ref("schedule") is not { } scheduleId)
+        // Uri escapes the braces; Stripe only substitutes the literal placeholder.
+        var url = successUrl.AbsoluteUri.Replace("%7BCHECKOUT_SESSION_ID%7D", "{CHECKOUT_SESSION_ID}", StringComparison.OrdinalIgnoreCase);
+        if (url.Contains("{CHECKOUT_SESSION_ID}", StringComparison.Ordinal))
         {
-            return Result.Success();
+            return url;
         }
 
-        var released = await client.SendAsync(StripeRequests.ReleaseSchedule(scheduleId, idempotencyKey + "-release"), cancellationToken);
-        return released.IsFailure ? released.Error! : Result.Success();
+        var fragment = url.IndexOf('#', StringComparison.Ordinal);
+        var head = fragment < 0 ? url : url[..fragment];
+        var tail = fragment < 0 ? string.Empty : url[fragment..];
+        var separator = head.Contains('?', StringComparison.Ordinal) ? (head.EndsWith('?') || head.EndsWith('&') ? string.Empty : "&") : "?";
+        return head + separator + CheckoutSessionPlaceholder + tail;
     }
 
-    private StripeClient Client() => ActivatorUtilities.CreateInstance<StripeClient>(services, httpClients.CreateClient(StripeClient.HttpClientName));
+    /// <summary>The object read and the event type whose facts its current state shows (null type: none yet).</summary>
+    private async Task<Result<(string? Type, IHasObject Object)>> ReadAsync<T>(
+        string operation, Func<CancellationToken, Task<T>> get, Func<T, string?> eventType, CancellationToken cancellationToken)
+        where T : IHasObject
+    {
+        var read = await call.RunAsync(operation, get, cancellationToken);
+        return read.IsFailure ? read.Error : (eventType(read.Value), read.Value);
+    }
+
+    private Task<Result<Subscription>> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) =>
+        call.RunAsync("get_subscription", ct => V1.Subscriptions.GetAsync(subscriptionId, null, null, ct), cancellationToken);
+
+    private Task<Result> SetCancelAtPeriodEndAsync(string subscriptionId, bool cancelAtPeriodEnd, string idempotencyKey, CancellationToken cancellationToken) =>
+        call.ExecuteAsync("update_subscription", ct => V1.Subscriptions.UpdateAsync(
+            subscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = cancelAtPeriodEnd }, Key(idempotencyKey), ct), cancellationToken);
+
+    /// <summary>Detach the schedule (dropping its future phases); the subscription keeps its current state.</summary>
+    private async Task<Result> ReleaseScheduleAsync(Subscription subscription, string idempotencyKey, CancellationToken cancellationToken) =>
+        subscription.ScheduleId is not { } scheduleId
+            ? Result.Success()
+            : await call.ExecuteAsync("release_subscription_schedule", ct => V1.SubscriptionSchedules.ReleaseAsync(
+                scheduleId, null, Key(idempotencyKey + "-release"), ct), cancellationToken);
+
+    private static string Proration(ProrationMode mode) => mode switch
+    {
+        ProrationMode.AlwaysInvoice => "always_invoice",
+        ProrationMode.CreateProrations => "create_prorations",
+        _ => "none",
+    };
+
+    private static RequestOptions Key(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static string Id(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
 
     private static Result<string> Required(string? id) => id is null ? PaymentsErrors.ProviderUnavailable : id;
 }

@@ -40,6 +40,7 @@ internal static class StripeSdk
             });
         });
         services.AddSingleton<global::Stripe.IStripeClient>(sp => sp.GetRequiredService<global::Stripe.StripeClient>());
+        services.AddSingleton<StripeCall>();
         return services;
     }
 }

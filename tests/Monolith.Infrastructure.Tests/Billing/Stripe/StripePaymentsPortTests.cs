@@ -2,12 +2,16 @@ using Monolith.Application.Billing.Payments;
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Common;
+using Monolith.Infrastructure.Billing.Payments.Stripe;
 using Monolith.TestSupport.Stripe;
 
 namespace Monolith.Infrastructure.Tests.Billing.Stripe;
 
-/// <summary>The port against a fake Stripe HTTP server on 127.0.0.1: requests, retries, idempotency, error kinds.</summary>
-public sealed class StripeClientTests
+/// <summary>
+/// The port on Stripe.net against a fake Stripe HTTP server on 127.0.0.1: requests, Stripe.net's retries, idempotency,
+/// error kinds.
+/// </summary>
+public sealed class StripePaymentsPortTests
 {
     private static readonly Uri Success = new("https://app.example.test/billing/success");
     private static readonly Uri Cancel = new("https://app.example.test/pricing");
@@ -25,7 +29,7 @@ public sealed class StripeClientTests
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds((long)Assert.Single(stripe.Fake.CheckoutSessions())["expires_at"]!), result.Value.ExpiresAt);
         var request = Assert.Single(stripe.Fake.To("POST", "/v1/checkout/sessions"));
         Assert.Equal("Bearer " + StripeHarness.SecretKey, request.Header("Authorization"));
-        Assert.Equal("2025-03-31.basil", request.Header("Stripe-Version"));
+        Assert.Equal(global::Stripe.StripeConfiguration.ApiVersion, request.Header("Stripe-Version"));
         Assert.Equal("checkout-key-1", request.Header("Idempotency-Key"));
         Assert.Equal("subscription", request["mode"]);
         Assert.Equal("cus_1", request["customer"]);
@@ -40,11 +44,20 @@ public sealed class StripeClientTests
         Assert.Equal("true", request["automatic_tax[enabled]"]);
     }
 
+    [Theory]
+    [InlineData("https://app.example.test/billing/success", "https://app.example.test/billing/success?session_id={CHECKOUT_SESSION_ID}")]
+    [InlineData("https://app.example.test/s?from=pricing", "https://app.example.test/s?from=pricing&session_id={CHECKOUT_SESSION_ID}")]
+    [InlineData("https://app.example.test/s?x=1#top", "https://app.example.test/s?x=1&session_id={CHECKOUT_SESSION_ID}#top")]
+    [InlineData("https://app.example.test/s?session_id={CHECKOUT_SESSION_ID}", "https://app.example.test/s?session_id={CHECKOUT_SESSION_ID}")]
+    public void SuccessUrl_GetsTheSessionPlaceholderOnce(string url, string expected) =>
+        Assert.Equal(expected, StripePaymentsPort.SuccessUrl(new Uri(url)));
+
     [Fact]
-    public async Task Checkout_429Then500ThenOk_RetriesWithTheSameKeyAndCreatesOneSession()
+    public async Task Checkout_LockTimeout429Then500ThenOk_RetriesWithTheSameKeyAndCreatesOneSession()
     {
         await using var stripe = await StripeHarness.StartAsync();
-        stripe.Fake.FailNext(429, retryAfter: "0", body: """{"error":{"type":"rate_limit_error"}}""");
+        // A 429 for lock contention carries Stripe-Should-Retry: true; Stripe.net retries it like a 500.
+        stripe.Fake.FailNext(429, shouldRetry: "true", body: """{"error":{"type":"invalid_request_error","code":"lock_timeout"}}""");
         stripe.Fake.FailNext(500);
 
         var account = Guid.NewGuid();
@@ -88,6 +101,20 @@ public sealed class StripeClientTests
         Assert.Equal(PaymentsErrors.ProviderUnavailable, result.Error);
         Assert.Equal(ErrorKind.Upstream, result.Error!.Kind);
         Assert.Equal(StripeHarness.MaxRetries + 1, stripe.Fake.To("POST", "/v1/checkout/sessions").Length);
+        Assert.Equal(0, stripe.Fake.SessionsCreated);
+    }
+
+    [Fact]
+    public async Task Checkout_RateLimited_IsNotRetriedAndIsProviderUnavailable()
+    {
+        await using var stripe = await StripeHarness.StartAsync();
+        stripe.Fake.FailNext(429, retryAfter: "1", body: """{"error":{"type":"rate_limit_error","message":"Too many requests"}}""");
+
+        var result = await stripe.Port.CreateCheckoutSessionAsync(Checkout(Guid.NewGuid()), "key-rate-limited", default);
+
+        // Stripe.net leaves a plain 429 to the caller (retrying at once would only add load); the user's retry reuses the key.
+        Assert.Equal(PaymentsErrors.ProviderUnavailable, result.Error);
+        Assert.Single(stripe.Fake.To("POST", "/v1/checkout/sessions"));
         Assert.Equal(0, stripe.Fake.SessionsCreated);
     }
 
