@@ -13,15 +13,13 @@ using Monolith.Application.Common.Retention.PruneRetention;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Billing.Webhooks;
-using Quartz;
 
 namespace Monolith.Infrastructure.Jobs;
 
 /// <summary>Re-fetches due subscriptions, payments and open checkouts from the provider (docs/jobs.md).</summary>
-[DisallowConcurrentExecution]
 internal sealed class ReconciliationJob(
-    IServiceScopeFactory scopes, JobRunLog log, TimeProvider time, IOptions<JobsOptions> options, ILogger<ReconciliationJob> logger)
-    : RecurringJob(scopes, log, time, logger)
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<JobsOptions> options, ILogger<ReconciliationJob> logger)
+    : RecurringJob(scopes, time, logger)
 {
     public const string JobName = "billing.reconciliation";
 
@@ -38,10 +36,9 @@ internal sealed class ReconciliationJob(
 }
 
 /// <summary>Applies parked / failed inbox events again.</summary>
-[DisallowConcurrentExecution]
 internal sealed class InboxRetryJob(
-    IServiceScopeFactory scopes, JobRunLog log, TimeProvider time, IOptions<JobsOptions> options, ILogger<InboxRetryJob> logger)
-    : RecurringJob(scopes, log, time, logger)
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<JobsOptions> options, ILogger<InboxRetryJob> logger)
+    : RecurringJob(scopes, time, logger)
 {
     public const string JobName = "billing.inbox-retry";
 
@@ -59,10 +56,9 @@ internal sealed class InboxRetryJob(
 }
 
 /// <summary>Closes open checkout sessions past their expiry (after asking the provider).</summary>
-[DisallowConcurrentExecution]
 internal sealed class CheckoutExpiryJob(
-    IServiceScopeFactory scopes, JobRunLog log, TimeProvider time, IOptions<JobsOptions> options, ILogger<CheckoutExpiryJob> logger)
-    : RecurringJob(scopes, log, time, logger)
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<JobsOptions> options, ILogger<CheckoutExpiryJob> logger)
+    : RecurringJob(scopes, time, logger)
 {
     public const string JobName = "billing.checkout-expiry";
 
@@ -80,10 +76,9 @@ internal sealed class CheckoutExpiryJob(
 }
 
 /// <summary>Deletes old idempotency records and completed outbox bookkeeping.</summary>
-[DisallowConcurrentExecution]
 internal sealed class RetentionJob(
-    IServiceScopeFactory scopes, JobRunLog log, TimeProvider time, IOptions<JobsOptions> options, ILogger<RetentionJob> logger)
-    : RecurringJob(scopes, log, time, logger)
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<JobsOptions> options, ILogger<RetentionJob> logger)
+    : RecurringJob(scopes, time, logger)
 {
     public const string JobName = "maintenance.retention";
 
@@ -102,10 +97,9 @@ internal sealed class RetentionJob(
 }
 
 /// <summary>Raises a dunning reminder per past-due subscription, at most once per interval.</summary>
-[DisallowConcurrentExecution]
 internal sealed class DunningReminderJob(
-    IServiceScopeFactory scopes, JobRunLog log, TimeProvider time, IOptions<JobsOptions> options, ILogger<DunningReminderJob> logger)
-    : RecurringJob(scopes, log, time, logger)
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<JobsOptions> options, ILogger<DunningReminderJob> logger)
+    : RecurringJob(scopes, time, logger)
 {
     public const string JobName = "billing.dunning-reminders";
 
@@ -121,9 +115,14 @@ internal sealed class DunningReminderJob(
     }
 }
 
-/// <summary>The catalogue of recurring jobs: name, what it does, its job type and its options.</summary>
+/// <summary>The catalogue of recurring jobs: name (the Hangfire recurring job id), what it does, its job type and its options.</summary>
 internal sealed record RecurringJobDefinition(string Name, string Description, Type JobType, Func<JobsOptions, RecurringJobOptions> Options)
 {
+    private static readonly System.Reflection.MethodInfo Execute = typeof(RecurringJob).GetMethod(nameof(RecurringJob.ExecuteAsync))!;
+
+    /// <summary>What Hangfire stores and runs: <c>JobType.ExecuteAsync(Name, token)</c>.</summary>
+    public Hangfire.Common.Job Job() => new(JobType, Execute, Name, CancellationToken.None);
+
     public static readonly IReadOnlyList<RecurringJobDefinition> All =
     [
         new(ReconciliationJob.JobName,

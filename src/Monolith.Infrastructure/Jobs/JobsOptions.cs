@@ -1,14 +1,22 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.InMemory;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Monolith.Infrastructure.Jobs;
 
-/// <summary>Section <c>Jobs</c> (env <c>Jobs__…</c>), validated at start-up. Crons are Quartz cron (seconds first), UTC.</summary>
+/// <summary>
+/// Section <c>Jobs</c> (env <c>Jobs__…</c>), validated at start-up. Crons are Hangfire's (Cronos): five fields, or six
+/// with seconds first (the Quartz-style defaults such as <c>0 */5 * * * ?</c> read the same), UTC.
+/// </summary>
 public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary><c>false</c>: the scheduler is not started in this process (jobs can still be listed; trigger-now is refused).</summary>
+    /// <summary>
+    /// <c>false</c>: this process runs no Hangfire server and leaves the recurring schedules as they are in storage
+    /// (the dashboard still works; what it enqueues runs on an instance with jobs enabled).
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     public ReconciliationJobOptions Reconciliation { get; set; } = new();
@@ -17,8 +25,17 @@ public sealed class JobsOptions
     public RetentionJobOptions Retention { get; set; } = new();
     public DunningJobOptions Dunning { get; set; } = new();
 
-    /// <summary>PostgreSQL only: how often each instance checks in to the cluster (a dead one is taken over after about twice this).</summary>
-    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Hangfire workers in this process (recurring runs and handed-over deliveries).</summary>
+    public int WorkerCount { get; set; } = 5;
+
+    /// <summary>
+    /// PostgreSQL: how often an idle worker looks for a job enqueued by another instance (jobs enqueued by this one
+    /// wake its workers at once). Hangfire.PostgreSql's default is 15 s.
+    /// </summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the recurring and delayed (retry) schedulers look for due work.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public abstract class RecurringJobOptions
@@ -78,9 +95,9 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         var failures = new List<string>();
         void Job(string key, RecurringJobOptions job)
         {
-            if (string.IsNullOrWhiteSpace(job.Cron) || !CronExpression.TryParse(job.Cron, out _))
+            if (!HangfireCron.IsValid(job.Cron))
             {
-                failures.Add($"Jobs:{key}:Cron (env Jobs__{key}__Cron) '{job.Cron}' is not a valid Quartz cron expression (seconds first, e.g. '0 */5 * * * ?').");
+                failures.Add($"Jobs:{key}:Cron (env Jobs__{key}__Cron) '{job.Cron}' is not a valid cron expression (5 fields, or 6 with seconds first, e.g. '0 */5 * * * ?').");
             }
 
             if (job.BatchSize is < 1 or > 10_000)
@@ -116,11 +133,49 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive("Retention:IdempotencyRetention", options.Retention.IdempotencyRetention);
         Positive("Retention:OutboxRetention", options.Retention.OutboxRetention);
         Positive("Dunning:Interval", options.Dunning.Interval);
-        if (options.ClusterCheckinInterval < TimeSpan.FromSeconds(1))
+        if (options.WorkerCount is < 1 or > 100)
         {
-            failures.Add("Jobs:ClusterCheckinInterval (env Jobs__ClusterCheckinInterval) must be at least 1 second.");
+            failures.Add("Jobs:WorkerCount (env Jobs__WorkerCount) must be between 1 and 100.");
+        }
+
+        if (options.QueuePollInterval < TimeSpan.FromMilliseconds(50))
+        {
+            failures.Add("Jobs:QueuePollInterval (env Jobs__QueuePollInterval) must be at least 50 ms.");
+        }
+
+        if (options.SchedulePollingInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Jobs:SchedulePollingInterval (env Jobs__SchedulePollingInterval) must be at least 1 second.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Checks a cron expression exactly as Hangfire will parse it (its parser is internal to Hangfire.Core).</summary>
+internal static class HangfireCron
+{
+    private static readonly Lazy<RecurringJobManager> Parser = new(() => new RecurringJobManager(new InMemoryStorage()));
+
+    public static bool IsValid(string? cron)
+    {
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            return false;
+        }
+
+        try
+        {
+            Parser.Value.AddOrUpdate("cron-check", Job.FromExpression(() => Nothing()), cron, new Hangfire.RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    public static void Nothing()
+    {
     }
 }

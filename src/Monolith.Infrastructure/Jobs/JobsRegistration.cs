@@ -1,176 +1,197 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Webhooks.RetryWebhookEvent;
-using Monolith.Application.Common.Jobs;
 using Monolith.Application.Common.Retention.PruneRetention;
-using Quartz;
+using Monolith.Infrastructure.Persistence;
+using Npgsql;
 
 namespace Monolith.Infrastructure.Jobs;
 
 public static class JobsRegistration
 {
-    /// <summary>Quartz's tables live in their own PostgreSQL schema (created by the PostgreSQL baseline migration), so they never mix with the EF model's.</summary>
-    public const string PostgresTablePrefix = "quartz.qrtz_";
-
-    public const string SchedulerName = "Monolith";
+    /// <summary>Hangfire.PostgreSql's tables live in this schema of the app's database (created by Hangfire at start).</summary>
+    public const string PostgresSchema = "hangfire";
 
     /// <summary>
-    /// Quartz with the recurring jobs (docs/jobs.md). PostgreSQL: a clustered ADO job store, so each firing runs on one
-    /// instance. SQLite: the in-memory store (one instance only). The scheduler is started by a hosted service unless
-    /// <c>Jobs:Enabled</c> is false; <c>/health/ready</c> includes it.
+    /// Hangfire with the recurring jobs (docs/jobs.md, ADR 0004). PostgreSQL: Hangfire.PostgreSql in schema
+    /// <c>hangfire</c>, shared by every instance (each firing and each job runs once). SQLite: Hangfire.InMemory (one
+    /// instance; schedules are recreated from configuration at start). Every Hangfire service is this host's own
+    /// (storage, filters, activator, clients): nothing goes through Hangfire's static <c>JobStorage.Current</c>, so
+    /// several hosts in one process (tests) never share a storage. A Hangfire server runs unless <c>Jobs:Enabled</c> is
+    /// false; <c>/health/ready</c> checks the storage.
     /// </summary>
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
-        services.AddSingleton<JobRunLog>();
         services.AddScoped<IWebhookInboxReplay, WebhookInboxReplay>();
         services.AddScoped<IOutboxRetention, OutboxRetention>();
-        services.AddSingleton<IRecurringJobs, QuartzRecurringJobs>();
+
+        services.AddSingleton<IGlobalConfiguration>(_ => HangfireDefaults.Apply());
+        services.AddSingleton<HangfireStorage>();
+        services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<HangfireStorage>().Storage);
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
+            JobFilterProviders.Providers, new HostJobFilterProvider(sp.GetServices<HangfireFilter>())));
+        services.AddSingleton<ITimeZoneResolver, DefaultTimeZoneResolver>();
+        services.AddSingleton(_ => DashboardRoutes.Routes);
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(
+            sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(
+            sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>(), sp.GetRequiredService<ITimeZoneResolver>()));
 
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        var postgres = string.Equals(configuration["Database:Provider"]?.Trim(), "Postgres", StringComparison.OrdinalIgnoreCase);
-        services.AddQuartz(q =>
-        {
-            q.ConfigureScheduler(s =>
-            {
-                s.InstanceName = SchedulerName;
-                s.GenerateInstanceId = postgres;
-            });
-            if (postgres)
-            {
-                q.UsePersistentStore(store =>
-                {
-                    store.UsePostgres(configuration.GetConnectionString("Postgres") ?? string.Empty);
-                    store.UseSystemTextJsonSerializer();
-                    store.ConfigureStore(o => o.TablePrefix = PostgresTablePrefix);
-                    store.UseClustering(c => c.CheckinInterval = jobs.ClusterCheckinInterval);
-                });
-            }
-            else
-            {
-                q.UseInMemoryStore();
-            }
-
-            foreach (var job in RecurringJobDefinition.All)
-            {
-                var settings = job.Options(jobs);
-                if (!settings.Enabled || !CronExpression.TryParse(settings.Cron, out _))
-                {
-                    continue; // disabled, or invalid (the options validator stops the start-up with a clear message)
-                }
-
-                var key = new JobKey(job.Name);
-                q.AddJob(job.JobType, j => j.WithIdentity(key).WithDescription(job.Description).StoreDurably().DisallowConcurrentExecution());
-                q.AddTrigger(t => t.ForJob(key).WithIdentity(job.Name).WithCronSchedule(settings.Cron));
-            }
-        });
-
         if (jobs.Enabled)
         {
-            services.AddHostedService<SchedulerHostedService>();
+            services.AddHostedService<RecurringJobsRegistrar>();
+            services.AddHangfireServer((sp, server) =>
+            {
+                var options = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                server.WorkerCount = options.WorkerCount;
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+            });
         }
 
-        services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("jobs", tags: ["ready"]);
         return services;
     }
 }
 
-/// <summary>
-/// Starts the scheduler with the host (not after "application started", so /health/ready is ready as soon as requests
-/// arrive; start-up tasks such as migrations run before hosted services) and shuts it down, waiting for running jobs.
-/// Quartz's own hosted service needs IHostApplicationLifetime, which hosts built without the generic host lack.
-/// </summary>
-internal sealed class SchedulerHostedService(ISchedulerFactory schedulers) : IHostedService
-{
-    private IScheduler? _scheduler;
+/// <summary>A job filter (server, client or state filter) of this host, added after Hangfire's global and attribute filters.</summary>
+internal sealed record HangfireFilter(object Instance, int Order = 0);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+internal sealed class HostJobFilterProvider(IEnumerable<HangfireFilter> filters) : IJobFilterProvider
+{
+    private readonly IReadOnlyList<JobFilter> _filters = [.. filters.Select(f => new JobFilter(f.Instance, JobFilterScope.Global, f.Order))];
+
+    public IEnumerable<JobFilter> GetFilters(Job job) => _filters;
+}
+
+/// <summary>Hangfire's process-wide serializer settings (the same for every host, applied once).</summary>
+internal static class HangfireDefaults
+{
+    private static readonly Lazy<IGlobalConfiguration> Configured = new(() => GlobalConfiguration.Configuration
+        .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+        .UseSimpleAssemblyNameTypeSerializer()
+        .UseRecommendedSerializerSettings());
+
+    public static IGlobalConfiguration Apply() => Configured.Value;
+}
+
+/// <summary>This host's Hangfire storage, and the data source it owns (disposed with the host).</summary>
+internal sealed class HangfireStorage : IDisposable
+{
+    private readonly NpgsqlDataSource? _dataSource;
+
+    public HangfireStorage(IOptions<DatabaseOptions> database, IOptions<JobsOptions> jobs)
     {
-        _scheduler = await schedulers.GetScheduler(cancellationToken);
-        await _scheduler.Start(cancellationToken);
+        HangfireDefaults.Apply();
+        if (database.Value.ProviderKind == DatabaseProvider.Postgres)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(database.Value.PostgresConnectionString) { NoResetOnClose = true };
+            _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+            Storage = CreatePostgres(_dataSource, jobs.Value);
+        }
+        else
+        {
+            Storage = new InMemoryStorage(new InMemoryStorageOptions());
+        }
     }
 
-    /// <summary>Shuts down the scheduler this service started; a second stop (hosts may be stopped twice) is a no-op.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public JobStorage Storage { get; }
+
+    public void Dispose()
     {
-        var scheduler = Interlocked.Exchange(ref _scheduler, null);
-        if (scheduler is not null && await scheduler.GetStatus(cancellationToken) != SchedulerStatus.Shutdown)
+        (Storage as IDisposable)?.Dispose();
+        _dataSource?.Dispose();
+    }
+
+    private static PostgreSqlStorage CreatePostgres(NpgsqlDataSource dataSource, JobsOptions jobs)
+    {
+        // Its own data source: No Reset On Close whatever the app's connection string says (Hangfire keeps no session
+        // state; each DISCARD ALL was one of its ~55 statements per job). No long polling: its LISTEN would outlive the
+        // checkout on a connection that is not reset; workers poll every QueuePollInterval instead.
+        return new PostgreSqlStorage(new DataSourceConnectionFactory(dataSource), new PostgreSqlStorageOptions
         {
-            try
-            {
-                await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
-            }
-            catch (ObjectDisposedException)
-            {
-                // The host's shutdown timeout passed while a job was still running and the host disposed its services;
-                // Quartz's clustered store then fails to signal through them. Nothing is left to stop.
-            }
-        }
+            SchemaName = JobsRegistration.PostgresSchema,
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = jobs.QueuePollInterval,
+            EnableLongPolling = false,
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            DistributedLockTimeout = TimeSpan.FromMinutes(1),
+            StartupConnectionMaxRetries = 3,
+            StartupConnectionMaxDelay = TimeSpan.FromSeconds(5),
+        });
+    }
+
+    private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
     }
 }
 
-/// <summary>Ready when the scheduler is running (started, not in standby); jobs disabled by configuration count as ready.</summary>
-internal sealed class SchedulerHealthCheck(ISchedulerFactory schedulers, IOptions<JobsOptions> options) : IHealthCheck
+/// <summary>
+/// Puts the recurring jobs into storage at start: each enabled job with its configured cron (UTC), a disabled one
+/// removed, and any recurring job this version no longer knows removed. Idempotent, so every instance may do it.
+/// </summary>
+internal sealed class RecurringJobsRegistrar(IRecurringJobManager manager, JobStorage storage, IOptions<JobsOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var definition in RecurringJobDefinition.All)
+        {
+            var settings = definition.Options(options.Value);
+            if (settings.Enabled)
+            {
+                manager.AddOrUpdate(definition.Name, definition.Job(), settings.Cron, new Hangfire.RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            }
+            else
+            {
+                manager.RemoveIfExists(definition.Name);
+            }
+        }
+
+        using var connection = storage.GetConnection();
+        foreach (var stale in connection.GetRecurringJobs().Select(j => j.Id).Where(id => RecurringJobDefinition.All.All(d => d.Name != id)))
+        {
+            manager.RemoveIfExists(stale);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Ready when Hangfire's storage answers (PostgreSQL: the <c>hangfire</c> schema is reachable).</summary>
+internal sealed class HangfireStorageHealthCheck(JobStorage storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!options.Value.Enabled)
+        try
         {
-            return HealthCheckResult.Healthy("Recurring jobs are disabled (Jobs:Enabled=false).");
-        }
-
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var status = await scheduler.GetStatus(cancellationToken);
-        return status == SchedulerStatus.Running
-            ? HealthCheckResult.Healthy("Scheduler running.")
-            : new HealthCheckResult(context.Registration.FailureStatus, $"Scheduler is {status}.");
-    }
-}
-
-/// <summary><see cref="IRecurringJobs"/> over Quartz: definitions and next fire times from the scheduler, last runs from <see cref="JobRunLog"/>.</summary>
-internal sealed class QuartzRecurringJobs(ISchedulerFactory schedulers, JobRunLog log, IOptions<JobsOptions> options) : IRecurringJobs
-{
-    public async Task<IReadOnlyList<RecurringJobInfo>> ListAsync(CancellationToken cancellationToken)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var list = new List<RecurringJobInfo>();
-        foreach (var job in RecurringJobDefinition.All)
-        {
-            var settings = job.Options(options.Value);
-            DateTimeOffset? next = null;
-            if (settings.Enabled && await scheduler.Exists(new JobKey(job.Name), cancellationToken))
+            var recurring = await Task.Run(() =>
             {
-                var triggers = await scheduler.GetTriggersOfJob(new JobKey(job.Name), cancellationToken);
-                next = triggers.Select(t => t.NextFireTimeUtc).Where(t => t is not null).Min();
-            }
-
-            var last = log.Last(job.Name);
-            list.Add(new RecurringJobInfo(job.Name, job.Description, settings.Cron, settings.Enabled && options.Value.Enabled,
-                last?.StartedAt, last?.Outcome, last?.Error, next));
+                using var connection = storage.GetConnection();
+                return connection.GetAllItemsFromSet("recurring-jobs").Count;
+            }, cancellationToken);
+            return HealthCheckResult.Healthy($"Hangfire storage reachable ({recurring} recurring jobs).");
         }
-
-        return list;
-    }
-
-    public async Task<Domain.Common.Result> TriggerAsync(string name, CancellationToken cancellationToken)
-    {
-        var job = RecurringJobDefinition.All.FirstOrDefault(j => string.Equals(j.Name, name, StringComparison.Ordinal));
-        if (job is null)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return RecurringJobErrors.NotFound;
+            return new HealthCheckResult(context.Registration.FailureStatus, $"Hangfire storage unreachable: {ex.GetType().Name}.");
         }
-
-        if (!options.Value.Enabled || !job.Options(options.Value).Enabled)
-        {
-            return RecurringJobErrors.Disabled;
-        }
-
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.TriggerJob(new JobKey(job.Name), null!, cancellationToken);
-        return Domain.Common.Result.Success();
     }
 }

@@ -1,58 +1,44 @@
-using System.Collections.Concurrent;
+using Hangfire;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Monolith.Domain.Common;
-using Quartz;
 
 namespace Monolith.Infrastructure.Jobs;
-
-/// <summary>One run of a job on this instance: when it was scheduled for, when it ran, and how it ended.</summary>
-public sealed record JobRunRecord(string Job, DateTimeOffset? ScheduledFor, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Outcome, string? Error);
-
-/// <summary>What this instance ran (the ops dashboard's "last run"; tests count fires from it). Bounded per job.</summary>
-public sealed class JobRunLog
-{
-    private const int Keep = 100;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<JobRunRecord>> _runs = new(StringComparer.Ordinal);
-
-    public void Record(JobRunRecord run)
-    {
-        var queue = _runs.GetOrAdd(run.Job, _ => new ConcurrentQueue<JobRunRecord>());
-        queue.Enqueue(run);
-        while (queue.Count > Keep && queue.TryDequeue(out _))
-        {
-        }
-    }
-
-    public IReadOnlyList<JobRunRecord> Runs(string job) => _runs.TryGetValue(job, out var queue) ? [.. queue] : [];
-
-    public JobRunRecord? Last(string job) => Runs(job) is { Count: > 0 } runs ? runs[^1] : null;
-}
 
 /// <summary>
 /// The shape every recurring job has: select due ids in one scope, then send one command per id, each in its own DI
 /// scope (its own DbContext and transaction), so one failure never undoes the others. Commands are idempotent, so a
-/// run that overlaps or repeats another changes nothing. The outcome goes to <see cref="JobRunLog"/>.
+/// run that overlaps or repeats another changes nothing. Hangfire runs <see cref="ExecuteAsync"/> (docs/jobs.md): the
+/// returned summary is the job's result on the dashboard, an exception leaves the run Failed there.
 /// </summary>
-internal abstract partial class RecurringJob(IServiceScopeFactory scopes, JobRunLog log, TimeProvider clock, ILogger logger) : IJob
+internal abstract partial class RecurringJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger logger)
 {
+    /// <summary>How long a firing waits for a still-running previous run of the same job before it fails (visibly).</summary>
+    public const int ConcurrencyTimeoutSeconds = 60;
+
     public abstract string Name { get; }
 
     protected TimeProvider Clock => clock;
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Hangfire's entry point. <paramref name="job"/> is the job's name (its title on the dashboard). One run at a time
+    /// per job across every instance (a distributed lock per job type); not retried by Hangfire — the next firing is
+    /// the retry, and a failed run stays on the dashboard.
+    /// </summary>
+    [JobDisplayName("{0}")]
+    [DisableConcurrentExecution(ConcurrencyTimeoutSeconds)]
+    [AutomaticRetry(Attempts = 0, LogEvents = false)]
+    public async Task<string> ExecuteAsync(string job, CancellationToken cancellationToken)
     {
-        var started = clock.GetUtcNow();
         try
         {
-            var outcome = await RunAsync(cancellationToken);
-            log.Record(new JobRunRecord(Name, context.ScheduledFireTimeUtc, started, clock.GetUtcNow(), $"ok: {outcome}", null));
+            return await RunAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogFailed(logger, Name, ex);
-            log.Record(new JobRunRecord(Name, context.ScheduledFireTimeUtc, started, clock.GetUtcNow(), "failed", $"{ex.GetType().Name}: {ex.Message}"));
+            throw;
         }
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Monolith.Web.Common;
 
 /// <summary>
-/// <c>/health/ready</c> body: the overall status plus one entry per check (database, outbox dispatcher lag, scheduler)
+/// <c>/health/ready</c> body: the overall status plus one entry per check (database, outbox dispatcher lag, jobs storage)
 /// with its status, description and small numeric/text data. Exception details are never written.
 /// </summary>
 internal static class HealthReportWriter

@@ -10,6 +10,7 @@ using Monolith.Infrastructure.Billing.Payments;
 using Monolith.Infrastructure.Identity;
 using Monolith.Web.Accounts;
 using Monolith.Web.Billing;
+using Monolith.Web.Ops;
 
 namespace Monolith.Web.Common;
 
@@ -105,6 +106,7 @@ internal static class WebSetup
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.UseJobsDashboard();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -23,7 +23,8 @@ public sealed class JobsOptionsTests
     [InlineData("Jobs:InboxRetry:BatchSize", "0", "Jobs__InboxRetry__BatchSize")]
     [InlineData("Jobs:Dunning:Interval", "00:00:00", "Jobs__Dunning__Interval")]
     [InlineData("Jobs:Retention:OutboxRetention", "-1.00:00:00", "Jobs__Retention__OutboxRetention")]
-    [InlineData("Jobs:ClusterCheckinInterval", "00:00:00.100", "Jobs__ClusterCheckinInterval")]
+    [InlineData("Jobs:QueuePollInterval", "00:00:00.010", "Jobs__QueuePollInterval")]
+    [InlineData("Jobs:Retention:Cron", "0 0 0 1 1 ? 2099", "Jobs__Retention__Cron")]
     public void Invalid_Setting_FailsWithItsName(string key, string value, string environmentName)
     {
         var failure = Assert.Throws<OptionsValidationException>(() => Bind(new() { [key] = value }));

@@ -17,7 +17,7 @@ public sealed class OpsDashboardTests(OpsHostFixture host) : IClassFixture<OpsHo
     [
         "/ops", "/ops/deliveries", "/ops/deliveries?state=Dead", "/ops/webhooks", "/ops/webhooks?type=checkout.", "/ops/accounts",
         "/ops/accounts?q=demo", "/ops/audit", $"/ops/deliveries/{Guid.NewGuid()}", $"/ops/deliveries/{Guid.NewGuid()}/delete",
-        $"/ops/webhooks/{Guid.NewGuid()}", $"/ops/accounts/{Guid.NewGuid()}", "/ops/jobs", "/ops/drift",
+        $"/ops/webhooks/{Guid.NewGuid()}", $"/ops/accounts/{Guid.NewGuid()}", "/ops/drift",
     ];
 
     [Theory]
@@ -263,42 +263,6 @@ public sealed class OpsDashboardTests(OpsHostFixture host) : IClassFixture<OpsHo
         Assert.Contains("demo@monolith.local", details, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"reconcile-spot\"", details, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"subscriptions\"", details, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Jobs_OpsUser_SeesEverySchedule_AndTriggerNowRunsTheJobAndIsAudited()
-    {
-        var client = await OpsAsync();
-
-        var html = await client.GetStringAsync("/ops/jobs");
-        foreach (var job in new[] { "billing.reconciliation", "billing.inbox-retry", "billing.checkout-expiry", "maintenance.retention", "billing.dunning-reminders" })
-        {
-            Assert.Contains($"data-job=\"{job}\"", html, StringComparison.Ordinal);
-        }
-
-        var response = await PostFormAsync(client, "/ops/jobs", "Trigger&name=maintenance.retention");
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var audit = Assert.Single(await App.AuditForAsync("maintenance.retention"));
-        Assert.Equal((OpsActions.JobTrigger, OpsEmail), (audit.Action, audit.ActorEmail));
-        await OpsTestApp.WaitUntilAsync(async () =>
-        {
-            var page = await client.GetStringAsync("/ops/jobs");
-            var row = System.Text.RegularExpressions.Regex.Match(page, "data-job=\"maintenance.retention\">(.*?)</tr>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
-            return System.Text.RegularExpressions.Regex.IsMatch(row, "data-testid=\"job-last-run\">\\d{4}-");
-        }, "the triggered job's run to show on the page");
-    }
-
-    [Fact]
-    public async Task Jobs_TriggerUnknownJob_ShowsTheErrorAndAuditsNothing()
-    {
-        var client = await OpsAsync();
-
-        var response = await PostFormAsync(client, "/ops/jobs", "Trigger&name=no.such-job");
-        var page = await client.GetStringAsync(response.Headers.Location);
-
-        Assert.Contains("jobs.not_found", page, StringComparison.Ordinal);
-        Assert.Empty(await App.AuditForAsync("no.such-job"));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class OpsTestApp : IAsyncDisposable
             // The schedule stays listed, but never fires by itself: at a 5-minute mark it would re-apply the failed
             // webhook events these tests create and then inspect.
             ["Jobs:Enabled"] = "true",
-            ["Jobs:InboxRetry:Cron"] = "0 0 0 1 1 ? 2099",
+            ["Jobs:InboxRetry:Cron"] = "0 0 31 2 *",
             ["Outbox:BackoffBase"] = "01:00:00",
             ["Outbox:BackoffCap"] = "01:00:00",
             ["Outbox:PollInterval"] = "00:00:00.200",

@@ -27,7 +27,7 @@ internal sealed class OffsetClock : TimeProvider
 }
 
 /// <summary>
-/// The recurring jobs' runs (as Quartz would fire them) on real PostgreSQL and SQLite, with the simulator as the
+/// The recurring jobs' runs (as Hangfire would run them) on real PostgreSQL and SQLite, with the simulator as the
 /// provider and its webhooks dropped on purpose (chaos: every delivery attempt fails, one attempt only).
 /// </summary>
 public abstract class ScheduledJobsTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>, IAsyncLifetime
