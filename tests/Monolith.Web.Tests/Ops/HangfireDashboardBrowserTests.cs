@@ -33,7 +33,11 @@ public sealed class HangfireDashboardBrowserTests(OpsBrowserFixture browser) : I
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/hangfire/recurring$"));
         var row = page.Locator("tr").Filter(new() { Has = page.Locator($"input.js-jobs-list-checkbox[value='{Job}']") });
         await row.Locator("input.js-jobs-list-checkbox").CheckAsync();
-        await page.Locator("button.js-jobs-list-command").Filter(new() { HasText = "Trigger now" }).ClickAsync();
+        // The dashboard's script posts the command and then reloads the list page by itself: wait for that reload to
+        // commit before going anywhere, or our own navigation races it (net::ERR_ABORTED).
+        await page.RunAndWaitForResponseAsync(
+            () => page.Locator("button.js-jobs-list-command").Filter(new() { HasText = "Trigger now" }).ClickAsync(),
+            response => response.Request.Method == "POST" && response.Url.Contains("/hangfire/recurring/trigger", StringComparison.Ordinal));
 
         string? jobId = null;
         await OpsTestApp.WaitUntilAsync(() =>
@@ -41,6 +45,16 @@ public sealed class HangfireDashboardBrowserTests(OpsBrowserFixture browser) : I
             jobId = LastJobId();
             return Task.FromResult(jobId is not null && jobId != before);
         }, "the trigger to enqueue a run");
+        // The list page may still be reloading after the command: read the job on a page of its own (same sign-in).
+        page = await page.Context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => violations.Add($"{page.Url}: page error {error}");
         await page.GotoAsync($"/hangfire/jobs/details/{jobId}");
         await Assertions.Expect(page.Locator("h1.page-header")).ToContainTextAsync(Job);
         var deadline = DateTime.UtcNow.AddSeconds(20);
