@@ -26,7 +26,10 @@ catch (Exception ex) when (StartupTasks.ConfigurationFailures(ex) is { Count: > 
 }
 
 app.UseWeb();
-await app.RunAsync();
+await app.StartAsync();
+// Last thing printed at start-up: where the app listens and, in Development, how to sign in.
+StartupTasks.LogReady(app);
+await app.WaitForShutdownAsync();
 return 0;
 
 /// <summary>Entry point; public so the test host (WebApplicationFactory) can find it.</summary>

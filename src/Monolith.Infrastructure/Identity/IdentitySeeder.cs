@@ -39,9 +39,7 @@ public sealed class IdentitySeeder(
 
         await EnsureUserAsync(DevelopmentAccounts.DemoEmail, DevelopmentAccounts.DemoPassword, ops: false, cancellationToken);
         await EnsureUserAsync(DevelopmentAccounts.OpsEmail, DevelopmentAccounts.OpsPassword, ops: true, cancellationToken);
-        logger.LogWarning(
-            "Development accounts: {DemoEmail} / {DemoPassword} (demo user) and {OpsEmail} / {OpsPassword} (ops). They are never created outside Development.",
-            DevelopmentAccounts.DemoEmail, DevelopmentAccounts.DemoPassword, DevelopmentAccounts.OpsEmail, DevelopmentAccounts.OpsPassword);
+        logger.LogDebug("Development accounts {DemoEmail} and {OpsEmail} are present", DevelopmentAccounts.DemoEmail, DevelopmentAccounts.OpsEmail);
     }
 
     private async Task EnsureUserAsync(string email, string password, bool ops, CancellationToken cancellationToken)

@@ -40,6 +40,27 @@ internal static class StartupTasks
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync(environment.IsDevelopment(), cancellationToken);
     }
 
+    /// <summary>The start-up banner, logged after the host has started so it is the last start-up line: the listening
+    /// addresses and, in Development, the seeded accounts (which exist nowhere else).</summary>
+    public static void LogReady(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monolith.Startup");
+        // The bound addresses (a port of 0 in --urls is the real port here).
+        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        var addresses = string.Join(", ", bound is { Count: > 0 } ? bound : app.Urls);
+        if (!app.Environment.IsDevelopment())
+        {
+            logger.LogInformation("Monolith is ready on {Addresses}", addresses);
+            return;
+        }
+
+        logger.LogWarning(
+            "Monolith is ready on {Addresses}. Sign in as {DemoEmail} / {DemoPassword} (demo user) or {OpsEmail} / {OpsPassword} (ops). " +
+            "These development accounts are never created outside Development.",
+            addresses, DevelopmentAccounts.DemoEmail, DevelopmentAccounts.DemoPassword, DevelopmentAccounts.OpsEmail, DevelopmentAccounts.OpsPassword);
+    }
+
     /// <summary>The messages of every options-validation failure inside <paramref name="exception"/> (none if it is another fault).</summary>
     public static IReadOnlyList<string> ConfigurationFailures(Exception exception) => exception switch
     {

@@ -115,6 +115,8 @@ internal static class WebSetup
             ResponseWriter = HealthReportWriter.WriteAsync,
         });
         app.MapOpenApi();
+        // Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the Hangfire dashboard, JSON answers).
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).ExcludeFromDescription();
         app.MapRazorPages();
         app.MapOrganizationEndpoints();
         app.MapBillingEndpoints();
