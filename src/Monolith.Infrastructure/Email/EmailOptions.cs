@@ -1,6 +1,6 @@
-using System.Net.Mail;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Monolith.Infrastructure.Email;
 
@@ -9,7 +9,7 @@ public enum EmailSenderKind
     /// <summary>Default: each message is a file in a folder, shown by the development mailbox page.</summary>
     Pickup,
 
-    /// <summary>Production: System.Net.Mail over SMTP.</summary>
+    /// <summary>Production: MailKit over SMTP.</summary>
     Smtp,
 }
 
@@ -38,6 +38,7 @@ public sealed class SmtpEmailOptions
 {
     public string? Host { get; set; }
     public int Port { get; set; } = 587;
+    /// <summary>Implicit TLS on port 465, required STARTTLS on any other port; false sends in plain text (loopback relays, tests).</summary>
     public bool EnableSsl { get; set; } = true;
     public string? UserName { get; set; }
     public string? Password { get; set; }
@@ -56,7 +57,7 @@ internal sealed class EmailOptionsValidator(IConfiguration configuration) : IVal
             failures.Add("Email:Sender (env Email__Sender) must be Pickup or Smtp.");
         }
 
-        if (!MailAddress.TryCreate(options.From, out _))
+        if (!MailboxAddress.TryParse(options.From, out var from) || string.IsNullOrEmpty(from.Domain))
         {
             failures.Add("Email:From (env Email__From) must be an email address, optionally with a display name.");
         }

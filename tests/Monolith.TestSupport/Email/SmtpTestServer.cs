@@ -5,15 +5,19 @@ using System.Text;
 
 namespace Monolith.TestSupport.Email;
 
-/// <summary>One message as the SMTP server received it: the envelope and the raw DATA (dot-stuffing removed).</summary>
-public sealed record ReceivedMail(string MailFrom, IReadOnlyList<string> Recipients, string Data)
+/// <summary>
+/// One message as the SMTP server received it: the envelope, the raw DATA (dot-stuffing removed) and the user the
+/// session authenticated as (null without AUTH).
+/// </summary>
+public sealed record ReceivedMail(string MailFrom, IReadOnlyList<string> Recipients, string Data, string? AuthenticatedAs)
 {
     public ParsedMail Parse() => ParsedMail.From(Data);
 }
 
 /// <summary>
-/// A small SMTP server on 127.0.0.1 (a random port) for tests: enough of RFC 5321 for System.Net.Mail — EHLO/HELO,
-/// MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT; no TLS, no AUTH. Every accepted message is kept in <see cref="Received"/>.
+/// A small SMTP server on 127.0.0.1 (a random port) for tests: enough of RFC 5321 for MailKit — EHLO/HELO,
+/// AUTH PLAIN/LOGIN (RFC 4954; offered and then required only when the server is given a user name and password),
+/// MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT; no TLS. Every accepted message is kept in <see cref="Received"/>.
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
@@ -22,8 +26,11 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedMail> _received = new();
     private readonly Task _accepting;
 
-    public SmtpTestServer()
+    private readonly (string UserName, string Password)? _credentials;
+
+    public SmtpTestServer((string UserName, string Password)? credentials = null)
     {
+        _credentials = credentials;
         _listener.Start();
         _accepting = AcceptAsync(_stop.Token);
     }
@@ -34,6 +41,11 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     /// <summary>Reply to MAIL FROM with a transient failure (451) while true.</summary>
     public bool RefuseMail { get; set; }
+
+    /// <summary>How many AUTH attempts were refused (wrong user name or password).</summary>
+    public int RefusedLogins => _refusedLogins;
+
+    private int _refusedLogins;
 
     public async ValueTask DisposeAsync()
     {
@@ -64,9 +76,10 @@ public sealed class SmtpTestServer : IAsyncDisposable
         using (client)
         {
             var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.ASCII);
-            await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+            using var reader = new StreamReader(stream, new UTF8Encoding(false));
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
             await writer.WriteLineAsync("220 localhost test SMTP ready");
+            string? user = null;
             string? from = null;
             var recipients = new List<string>();
             while (!ct.IsCancellationRequested && await reader.ReadLineAsync(ct) is { } line)
@@ -76,7 +89,21 @@ public sealed class SmtpTestServer : IAsyncDisposable
                 {
                     case "EHLO":
                         await writer.WriteLineAsync("250-localhost");
+                        if (_credentials is not null)
+                        {
+                            await writer.WriteLineAsync("250-AUTH PLAIN LOGIN");
+                        }
+
                         await writer.WriteLineAsync("250 8BITMIME");
+                        break;
+                    case "AUTH" when _credentials is null || user is not null:
+                        await writer.WriteLineAsync("503 5.5.1 AUTH not available");
+                        break;
+                    case "AUTH":
+                        user = await AuthenticateAsync(line, reader, writer, ct);
+                        break;
+                    case "MAIL" when _credentials is not null && user is null:
+                        await writer.WriteLineAsync("530 5.7.0 Authentication required");
                         break;
                     case "HELO":
                         await writer.WriteLineAsync("250 localhost");
@@ -102,7 +129,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
                     case "DATA":
                         await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
                         var data = await ReadDataAsync(reader, ct);
-                        _received.Enqueue(new ReceivedMail(from, recipients.ToList(), data));
+                        _received.Enqueue(new ReceivedMail(from, recipients.ToList(), data, user));
                         from = null;
                         recipients.Clear();
                         await writer.WriteLineAsync("250 OK queued");
@@ -123,6 +150,58 @@ public sealed class SmtpTestServer : IAsyncDisposable
                         break;
                 }
             }
+        }
+    }
+
+    /// <summary>AUTH PLAIN (initial response or after a 334) or AUTH LOGIN; the user name on success, else null (535).</summary>
+    private async Task<string?> AuthenticateAsync(string line, StreamReader reader, StreamWriter writer, CancellationToken ct)
+    {
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var mechanism = words.Length > 1 ? words[1].ToUpperInvariant() : string.Empty;
+        string? userName = null, password = null;
+        if (mechanism == "PLAIN")
+        {
+            var response = words.Length > 2 ? words[2] : await ChallengeAsync(string.Empty, reader, writer, ct);
+            var parts = Decode(response).Split('\0');
+            (userName, password) = parts.Length == 3 ? (parts[1], parts[2]) : (null, null);
+        }
+        else if (mechanism == "LOGIN")
+        {
+            userName = Decode(words.Length > 2 ? words[2] : await ChallengeAsync("Username:", reader, writer, ct));
+            password = Decode(await ChallengeAsync("Password:", reader, writer, ct));
+        }
+        else
+        {
+            await writer.WriteLineAsync("504 5.5.4 Unrecognized authentication type");
+            return null;
+        }
+
+        if (_credentials is { } expected && userName == expected.UserName && password == expected.Password)
+        {
+            await writer.WriteLineAsync("235 2.7.0 Authentication successful");
+            return userName;
+        }
+
+        Interlocked.Increment(ref _refusedLogins);
+        await writer.WriteLineAsync("535 5.7.8 Authentication credentials invalid");
+        return null;
+    }
+
+    private static async Task<string> ChallengeAsync(string prompt, StreamReader reader, StreamWriter writer, CancellationToken ct)
+    {
+        await writer.WriteLineAsync("334 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(prompt)));
+        return await reader.ReadLineAsync(ct) ?? string.Empty;
+    }
+
+    private static string Decode(string base64)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64.Trim()));
+        }
+        catch (FormatException)
+        {
+            return string.Empty;
         }
     }
 
