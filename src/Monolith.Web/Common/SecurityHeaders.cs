@@ -24,6 +24,15 @@ internal static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
+    private static readonly object OverrideKey = new();
+
+    /// <summary>
+    /// Replaces the policy and <c>X-Frame-Options</c> for this one response (set before the response starts), for an
+    /// answer that must differ from the site-wide policy: the development mailbox's HTML preview, framed by its page.
+    /// </summary>
+    public static void Override(HttpContext context, string contentSecurityPolicy, string frameOptions) =>
+        context.Items[OverrideKey] = (contentSecurityPolicy, frameOptions);
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
@@ -31,10 +40,12 @@ internal static class SecurityHeaders
             var policy = Ops.HangfireDashboard.IsDashboard(context.Request.Path) ? DashboardContentSecurityPolicy : ContentSecurityPolicy;
             context.Response.OnStarting(state =>
             {
-                var headers = ((HttpContext)state).Response.Headers;
-                headers.ContentSecurityPolicy = policy;
+                var current = (HttpContext)state;
+                var (csp, frameOptions) = current.Items[OverrideKey] is ValueTuple<string, string> chosen ? chosen : (policy, "DENY");
+                var headers = current.Response.Headers;
+                headers.ContentSecurityPolicy = csp;
                 headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
+                headers.XFrameOptions = frameOptions;
                 headers["Referrer-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
                 return Task.CompletedTask;

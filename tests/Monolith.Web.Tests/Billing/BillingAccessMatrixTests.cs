@@ -119,6 +119,7 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
         ["GET /health/ready"] = "readiness probe",
         ["GET /openapi/{documentName}.json"] = "the API description holds no data",
         ["POST /webhooks/{provider}"] = "providers cannot sign in: the signature is the credential",
+        ["GET /favicon.ico"] = "a redirect to the static /favicon.svg",
         ["PAGE /"] = "home: the sign-up pitch, or the caller's organisations when signed in",
         ["PAGE /Index"] = "the same home page under its file name",
         ["PAGE /pricing"] = "public prices; its checkout POST challenges an anonymous caller",
@@ -131,7 +132,7 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
         ["PAGE /_simulator/checkout/{sessionId}"] = "the simulator's hosted checkout (the provider's page; 404 unless the simulator is active)",
         ["PAGE /_simulator/portal/{portalSessionId}"] = "the simulator's billing portal (the provider's page)",
         ["PAGE /_simulator/clock"] = "the simulator's test clock (development tool; 404 unless the simulator is active)",
-        ["PAGE /_dev/mailbox/{id?}"] = "the development mailbox (404 outside Development or with the SMTP sender; docs/email.md)",
+        ["PAGE /_dev/mailbox/{id?}"] = "the development mailbox: 404 outside Development or with the SMTP sender, else the handler asks for sign-in (own mail; ops: all); docs/email.md",
     };
 
     [Fact]
