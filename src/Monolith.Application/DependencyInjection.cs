@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddScoped<Billing.Checkout.RedirectPolicy>();
         services.AddScoped<Ops.Audit.OpsAuditTrail>();
         services.AddScoped<Billing.Reconciliation.BillingReconciler>();
+        services.AddScoped<Billing.Payments.RefundIssuer>();
 
         services.Scan(scan => scan
             .FromAssemblies(assembly)

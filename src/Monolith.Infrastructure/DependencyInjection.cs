@@ -43,6 +43,10 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(Application.Billing.Checkout.CheckoutOptions.Section))
             .Validate(o => o.TrialDays is >= 0 and <= 365, "Billing:Checkout:TrialDays (env Billing__Checkout__TrialDays) must be between 0 and 365.")
             .ValidateOnStart();
+        services.AddOptions<Application.Billing.Payments.RefundOptions>()
+            .Bind(configuration.GetSection(Application.Billing.Payments.RefundOptions.Section))
+            .Validate(o => o.OwnerWindowDays is >= 0 and <= 365, "Billing:Refunds:OwnerWindowDays (env Billing__Refunds__OwnerWindowDays) must be between 0 and 365.")
+            .ValidateOnStart();
         services.AddObservability(configuration);
         services.AddPayments(configuration);
         services.AddOutbox(configuration);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Monolith.Domain.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments.InMemory;
 using Monolith.Infrastructure.Persistence;
 using Monolith.TestSupport;
@@ -121,29 +120,6 @@ public sealed class SubscriptionManagementTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("billing.portal.no_customer", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-    }
-
-    [Fact]
-    public async Task Refund_FullRefundOfALifetimePurchase_RevokesTheEntitlementAndCannotBeRepeated()
-    {
-        var client = await RegisterAsync();
-        var organizationId = await PersonalOrganizationAsync(client);
-        var checkout = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "lifetime-report" });
-        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
-        Assert.Equal(CheckoutAttemptOutcome.Completed, Simulator.SubmitCard(SessionIdOf(await checkout.Content.ReadFromJsonAsync<JsonElement>()), GoodCard).Outcome);
-        await WaitForAsync("lifetime-report to be allowed", async () => await IsAllowedAsync(client, "lifetime-report") ? true : (bool?)null);
-        var paymentId = await QueryAsync(db => db.Payments.AsNoTracking()
-            .Where(p => p.Kind == PaymentKind.OneTime && db.BillingAccounts.Any(a => a.Id == p.BillingAccountId && a.OrganizationId == organizationId))
-            .Select(p => p.Id).SingleAsync());
-
-        var refund = await client.PostAsJsonAsync($"/api/billing/payments/{paymentId}/refunds", new { });
-
-        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
-        Assert.Equal(9900, (await refund.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amountMinor").GetInt64());
-        await WaitForAsync("lifetime-report to be revoked", async () => await IsAllowedAsync(client, "lifetime-report") ? null : (bool?)true);
-        var again = await client.PostAsJsonAsync($"/api/billing/payments/{paymentId}/refunds", new { });
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
-        Assert.Equal("billing.payment.nothing_to_refund", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
     private SimulatorState Simulator => _factory.Services.GetRequiredService<SimulatorState>();

@@ -55,6 +55,7 @@ public static class OpsActions
     public const string DeliveryDelete = "delivery.delete";
     public const string WebhookReapply = "webhook.reapply";
     public const string AccountReconcile = "account.reconcile";
+    public const string PaymentRefund = "payment.refund";
 
     /// <summary>An action on the Hangfire dashboard, e.g. <c>hangfire.recurring.trigger</c>, <c>hangfire.jobs.failed.requeue</c>.</summary>
     public static string Dashboard(string action) => $"hangfire.{action}";

@@ -162,6 +162,32 @@ public sealed class Payment : AggregateRoot<Guid>
     }
 
     /// <summary>
+    /// Checks a refund before it is asked of the provider: the payment must have captured money, and the amount
+    /// (<paramref name="amountMinor"/>; null = everything still refundable) must be positive and at most what was
+    /// captured minus what is already refunded. Returns the amount to refund.
+    /// </summary>
+    public Result<Money> PlanRefund(long? amountMinor)
+    {
+        if (Status != PaymentStatus.Succeeded || RefundableAmount.AmountMinor <= 0)
+        {
+            return PaymentErrors.NothingToRefund;
+        }
+
+        var amount = amountMinor ?? RefundableAmount.AmountMinor;
+        if (amount <= 0)
+        {
+            return PaymentErrors.RefundAmountInvalid;
+        }
+
+        if (amount > RefundableAmount.AmountMinor)
+        {
+            return PaymentErrors.RefundExceedsRefundable;
+        }
+
+        return Money.Create(amount, Amount.Currency);
+    }
+
+    /// <summary>
     /// Records a refund. The provider's refund id makes it idempotent; the sum of refunds never exceeds what
     /// was captured.
     /// </summary>

@@ -97,6 +97,18 @@ public static class PaymentErrors
     public static readonly Error RefundExceedsCaptured =
         Error.Rule("billing.payment.refund_exceeds_captured", "Refunds cannot exceed the captured amount.");
 
+    public static readonly Error NothingToRefund =
+        Error.Rule("billing.payment.nothing_to_refund", "Nothing of this payment is left to refund.");
+
+    public static readonly Error RefundExceedsRefundable =
+        Error.Rule("billing.payment.refund_exceeds_captured", "A refund cannot exceed what is left of the captured amount.");
+
+    public static readonly Error OwnerRefundsDisabled =
+        Error.Forbidden("billing.refund.owner_not_allowed", "Refunds are issued by our support team: please contact us.");
+
+    public static readonly Error OwnerRefundWindowElapsed =
+        Error.Rule("billing.refund.window_elapsed", "This payment is too old to be refunded here: please contact us.");
+
     public static readonly Error RefundIdReused =
         Error.Conflict("billing.payment.refund_id_reused", "That refund id was already recorded with a different amount.");
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Webhooks;
 using Monolith.TestSupport.Stripe;
+using Monolith.Web.Tests.Common;
 
 namespace Monolith.Web.Tests.Billing.Stripe;
 
@@ -166,7 +167,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
     }
 
     [Fact]
-    public async Task Refund_OfALifetimePurchase_GoesToStripeAndItsEventRevokesTheEntitlement()
+    public async Task IssueRefund_FromTheOpsPage_GoesToStripeOnceWithItsKeyAndItsEventRevokesTheEntitlement()
     {
         var client = await app.RegisterAsync();
         var organizationId = await StripeWebApp.PersonalOrganizationAsync(client);
@@ -182,20 +183,28 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
             .Where(p => p.Kind == PaymentKind.OneTime && db.BillingAccounts.Any(a => a.Id == p.BillingAccountId && a.OrganizationId == organizationId))
             .Select(p => p.Id).SingleAsync());
 
-        var refund = await client.PostAsJsonAsync($"/api/billing/payments/{paymentId}/refunds", new { });
+        var byOwner = await client.PostAsJsonAsync($"/api/billing/payments/{paymentId}/refunds", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, byOwner.StatusCode);
+        Assert.Equal("billing.refund.owner_not_allowed", (await byOwner.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.DoesNotContain(Stripe.To("POST", "/v1/refunds"), r => r["payment_intent"] == paymentIntent);
 
-        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
-        Assert.Equal(9900, (await refund.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amountMinor").GetInt64());
+        var ops = await app.OpsAsync();
+        var form = await OpsRefundForm.RenderAsync(ops, organizationId, paymentId);
+        Assert.NotNull(form);
+        var page = await OpsRefundForm.SubmitAsync(ops, organizationId, form, amountMinor: null, reason: "requested_by_customer");
+        await OpsRefundForm.SubmitAsync(ops, organizationId, form, amountMinor: null, reason: "requested_by_customer"); // double submit
+
+        Assert.Contains("99.00 requested", page, StringComparison.Ordinal);
         var sent = Assert.Single(Stripe.To("POST", "/v1/refunds"), r => r["payment_intent"] == paymentIntent);
-        Assert.Equal("9900", sent["amount"]);
-        Assert.False(string.IsNullOrEmpty(sent.Header("Idempotency-Key")));
+        Assert.Equal(("9900", "requested_by_customer"), (sent["amount"], sent["reason"]));
+        Assert.StartsWith($"refund-{paymentId:N}-9900-k", sent.Header("Idempotency-Key"), StringComparison.Ordinal);
         var events = Stripe.TakeEvents();
         Assert.Equal(["refund.created"], events.Select(e => e.Type));
         await app.DeliverAsync(events);
         await StripeWebApp.WaitForAsync("lifetime-report to be revoked", async () => await StripeWebApp.IsAllowedAsync(client, "lifetime-report") ? null : (bool?)true);
-        var again = await client.PostAsJsonAsync($"/api/billing/payments/{paymentId}/refunds", new { });
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
-        Assert.Equal("billing.payment.nothing_to_refund", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Null(await OpsRefundForm.RenderAsync(ops, organizationId, paymentId));
+        var audit = Assert.Single(await app.QueryAsync(db => db.OpsAudit.AsNoTracking().Where(a => a.TargetId == paymentId.ToString()).ToListAsync()));
+        Assert.Equal(Monolith.Application.Ops.Audit.OpsActions.PaymentRefund, audit.Action);
     }
 
     [Fact]

@@ -72,6 +72,14 @@ public sealed class StripeWebApp : IAsyncLifetime
         return client;
     }
 
+    /// <summary>The development ops user, signed in.</summary>
+    public async Task<HttpClient> OpsAsync()
+    {
+        var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await HttpForms.SignInAsync(client, Monolith.Infrastructure.Identity.DevelopmentAccounts.OpsEmail, Monolith.Infrastructure.Identity.DevelopmentAccounts.OpsPassword);
+        return client;
+    }
+
     public static async Task<HttpResponseMessage> CheckoutAsync(HttpClient client, string priceId, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/billing/checkout") { Content = JsonContent.Create(new { priceId }) };

@@ -4,8 +4,10 @@ using Monolith.Domain.Accounts.Organizations;
 namespace Monolith.Application.Billing.Payments.RefundPayment;
 
 /// <summary>
-/// Refunds part or all of a captured payment (owners only; operators refund from the ops dashboard). Amount in minor
-/// units; null refunds everything still refundable. The refund is recorded when the provider confirms it.
+/// An organisation owner refunds part or all of their own payment — only when <c>Billing:Refunds:OwnerSelfService</c>
+/// is on and within <c>Billing:Refunds:OwnerWindowDays</c> of the capture (operators refund from the ops account page:
+/// <c>IssueRefundCommand</c>). Amount in minor units; null refunds everything still refundable. The refund is recorded
+/// when the provider confirms it.
 /// </summary>
 public sealed record RefundPaymentCommand(Guid OrganizationId, Guid PaymentId, long? AmountMinor, string? Reason, string? IdempotencyKey = null)
     : ICommand<RefundRequested>, IOrganizationRequest, IIdempotentCommand

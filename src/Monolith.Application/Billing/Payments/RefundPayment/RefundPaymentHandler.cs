@@ -1,19 +1,15 @@
 using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Monolith.Application.Common.Interfaces;
+using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Common;
 
 namespace Monolith.Application.Billing.Payments.RefundPayment;
 
-internal sealed class RefundPaymentHandler(IAppDbContext db, IPaymentsPort payments)
+internal sealed class RefundPaymentHandler(IAppDbContext db, RefundIssuer issuer, IOptions<RefundOptions> options, TimeProvider clock)
     : IRequestHandler<RefundPaymentCommand, Result<RefundRequested>>
 {
-    public static readonly Error NotFound = Error.NotFound("billing.payment.not_found", "Payment not found.");
-
-    public static readonly Error NothingToRefund = Error.Rule("billing.payment.nothing_to_refund", "Nothing of this payment is left to refund.");
-
-    public static readonly Error TooMuch = Error.Rule("billing.payment.refund_exceeds_captured", "A refund cannot exceed what is left of the captured amount.");
-
     public async Task<Result<RefundRequested>> Handle(RefundPaymentCommand request, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking()
@@ -21,27 +17,15 @@ internal sealed class RefundPaymentHandler(IAppDbContext db, IPaymentsPort payme
             .FirstOrDefaultAsync(cancellationToken);
         if (payment is null)
         {
-            return NotFound;
+            return PaymentErrors.NotFound;
         }
 
-        var refundable = payment.RefundableAmount;
-        if (refundable.AmountMinor <= 0)
+        var allowed = options.Value.Policy.AllowsOwner(payment, clock.GetUtcNow());
+        if (allowed.IsFailure)
         {
-            return NothingToRefund;
+            return allowed.Error!;
         }
 
-        var amount = request.AmountMinor ?? refundable.AmountMinor;
-        if (amount > refundable.AmountMinor)
-        {
-            return TooMuch;
-        }
-
-        var refund = await payments.RefundPaymentAsync(
-            new RefundRequest(payment.ProviderPaymentId, amount, refundable.Currency, request.Reason),
-            $"refund-{payment.Id:N}-{amount}-{request.IdempotencyKey ?? payment.RefundedAmount.AmountMinor.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-            cancellationToken);
-        return refund.IsFailure
-            ? refund.Error
-            : new RefundRequested(payment.Id, refund.Value.ProviderRefundId, refund.Value.AmountMinor, refund.Value.Currency, refund.Value.Status);
+        return await issuer.IssueAsync(payment, request.AmountMinor, request.Reason, request.IdempotencyKey, cancellationToken);
     }
 }

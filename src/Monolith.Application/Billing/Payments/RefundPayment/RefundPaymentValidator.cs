@@ -10,6 +10,6 @@ internal sealed class RefundPaymentValidator : AbstractValidator<RefundPaymentCo
         RuleFor(c => c.PaymentId).NotEmpty();
         RuleFor(c => c.AmountMinor).GreaterThan(0).When(c => c.AmountMinor is not null);
         RuleFor(c => c.Reason).MaximumLength(500);
-        RuleFor(c => c.IdempotencyKey).MaximumLength(200);
+        RuleFor(c => c.IdempotencyKey).MaximumLength(Common.Idempotency.IdempotencyRecord.KeyMaxLength);
     }
 }

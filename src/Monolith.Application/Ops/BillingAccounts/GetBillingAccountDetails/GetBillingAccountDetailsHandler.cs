@@ -40,7 +40,7 @@ internal sealed class GetBillingAccountDetailsHandler(IAppDbContext db, IOpsUser
             .ToListAsync(cancellationToken);
         var payments = await db.Payments.AsNoTracking().Where(p => p.BillingAccountId == account.Id)
             .Select(p => new PaymentRow(p.Id, p.Provider, p.ProviderPaymentId, p.Kind, p.Status, p.Amount.AmountMinor, p.Amount.Currency,
-                p.FailureCode, p.SucceededAt, p.FailedAt))
+                p.FailureCode, p.SucceededAt, p.FailedAt, p.Captures.Sum(c => c.Amount.AmountMinor), p.Refunds.Sum(r => r.Amount.AmountMinor)))
             .ToListAsync(cancellationToken);
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.BillingAccountId == account.Id)
             .Select(i => new InvoiceRow(i.Id, i.ProviderInvoiceId, i.Status, i.AmountDue.AmountMinor, i.AmountPaid.AmountMinor, i.AmountDue.Currency,

@@ -29,9 +29,13 @@ public sealed record SubscriptionRow(
     Guid Id, string Provider, string ProviderSubscriptionId, SubscriptionStatus Status, string PlanId, string PriceId, int Quantity,
     DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd, bool CancelAtPeriodEnd, DateTimeOffset? EndedAt);
 
+/// <param name="CapturedMinor">What the provider captured; <paramref name="RefundedMinor"/> what was refunded of it so far.</param>
 public sealed record PaymentRow(
     Guid Id, string Provider, string ProviderPaymentId, PaymentKind Kind, PaymentStatus Status, long AmountMinor, string Currency,
-    string? FailureCode, DateTimeOffset? SucceededAt, DateTimeOffset? FailedAt);
+    string? FailureCode, DateTimeOffset? SucceededAt, DateTimeOffset? FailedAt, long CapturedMinor, long RefundedMinor)
+{
+    public long RefundableMinor => CapturedMinor - RefundedMinor;
+}
 
 public sealed record InvoiceRow(
     Guid Id, string ProviderInvoiceId, InvoiceStatus Status, long AmountDueMinor, long AmountPaidMinor, string Currency,
