@@ -421,6 +421,15 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("BillingEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("billing_email");
+
+                    b.Property<DateTimeOffset?>("BillingEmailChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("billing_email_changed_at");
+
                     b.Property<bool>("HasUsedTrial")
                         .HasColumnType("boolean")
                         .HasColumnName("has_used_trial");
@@ -959,17 +968,9 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("current_period_start");
 
-                    b.Property<Guid?>("DuplicateOf")
-                        .HasColumnType("uuid")
-                        .HasColumnName("duplicate_of");
-
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
-
-                    b.Property<bool>("IsAddOn")
-                        .HasColumnType("boolean")
-                        .HasColumnName("is_add_on");
 
                     b.Property<DateTimeOffset?>("LastSnapshotAt")
                         .HasColumnType("timestamp with time zone")
@@ -1027,11 +1028,6 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                     b.HasIndex("Provider", "ProviderSubscriptionId")
                         .IsUnique()
                         .HasDatabaseName("ix_billing_subscriptions_provider_provider_subscription_id");
-
-                    b.HasIndex(new[] { "BillingAccountId" }, "ux_billing_subscriptions_live_base_plan_per_account")
-                        .IsUnique()
-                        .HasDatabaseName("ux_billing_subscriptions_live_base_plan_per_account")
-                        .HasFilter("\"is_add_on\" = FALSE AND \"duplicate_of\" IS NULL AND \"status\" NOT IN ('Canceled', 'IncompleteExpired')");
 
                     b.ToTable("billing_subscriptions", (string)null);
                 });

@@ -22,6 +22,7 @@ internal sealed class EfBillingFactsStore(AppDbContext db) : IBillingFactsStore
     {
         typeof(CheckoutCompleted), typeof(CheckoutExpired), typeof(SubscriptionChanged), typeof(SubscriptionDeleted),
         typeof(InvoicePaid), typeof(InvoicePaymentFailed), typeof(PaymentSucceeded), typeof(PaymentFailed), typeof(RefundRecorded),
+        typeof(CustomerUpdated),
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     public async Task<BillingAccount?> FindAccountAsync(Guid billingAccountId, CancellationToken cancellationToken) =>
@@ -39,16 +40,6 @@ internal sealed class EfBillingFactsStore(AppDbContext db) : IBillingFactsStore
             s => s.Provider == provider && s.ProviderSubscriptionId == providerSubscriptionId, cancellationToken);
 
     public void AddSubscription(Subscription subscription) => db.Subscriptions.Add(subscription);
-
-    public async Task<IReadOnlyList<Subscription>> ListLiveSubscriptionsAsync(Guid billingAccountId, CancellationToken cancellationToken)
-    {
-        // Loading tracks them, so Local then holds both the stored ones and those added in this unit of work.
-        await db.Subscriptions
-            .Where(s => s.BillingAccountId == billingAccountId
-                        && s.Status != SubscriptionStatus.Canceled && s.Status != SubscriptionStatus.IncompleteExpired)
-            .LoadAsync(cancellationToken);
-        return db.Subscriptions.Local.Where(s => s.BillingAccountId == billingAccountId && !s.IsTerminal).ToList();
-    }
 
     public async Task<Payment?> FindPaymentAsync(string provider, string providerPaymentId, CancellationToken cancellationToken) =>
         db.Payments.Local.FirstOrDefault(p => p.Provider == provider && p.ProviderPaymentId == providerPaymentId)

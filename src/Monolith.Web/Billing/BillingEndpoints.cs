@@ -1,5 +1,6 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
+using Monolith.Application.Billing.Accounts.ChangeBillingEmail;
 using Monolith.Application.Billing.Checkout.CreateCheckoutSession;
 using Monolith.Application.Billing.Entitlements.CheckEntitlement;
 using Monolith.Application.Billing.Payments.RefundPayment;
@@ -32,6 +33,8 @@ internal static class BillingEndpoints
     public sealed record ChangePlanRequest(string PriceId, int Quantity = 1);
 
     public sealed record RefundRequest(long? AmountMinor = null, string? Reason = null);
+
+    public sealed record BillingEmailRequest(string Email);
 
     public sealed record TrackUsageRequest(string FeatureId, long Quantity, UsageMode Mode = UsageMode.Add, string? IdempotencyKey = null);
 
@@ -76,6 +79,9 @@ internal static class BillingEndpoints
                 Guid paymentId, RefundRequest? body, Guid? organizationId, [FromHeader(Name = "Idempotency-Key")] string? key,
                 IMediator mediator, HttpContext http, CancellationToken ct) =>
             SendAsync(mediator, http, organizationId, org => new RefundPaymentCommand(org, paymentId, body?.AmountMinor, body?.Reason, key), ct));
+
+        group.MapPut("/email", (BillingEmailRequest body, Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new ChangeBillingEmailCommand(org, body.Email), ct));
 
         group.MapGet("/subscriptions", (Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
             SendAsync(mediator, http, organizationId, org => new ListSubscriptionsQuery(org), ct));

@@ -37,8 +37,10 @@ public abstract class OutboxFanOutAtCommitTests<TDatabase>(TDatabase database) :
         var message = await host.QueryDbAsync(db => db.OutboxMessages.AsNoTracking()
             .SingleAsync(m => m.Type == nameof(OrganizationRenamed) && m.Payload.Contains(created.Value.OrganizationId.ToString())));
         Assert.NotNull(message.DispatchedAt);
-        var delivery = Assert.Single(await host.DeliveriesAsync([message.Id]));
-        Assert.Equal((RenameWatcher.HandlerName, OutboxDeliveryState.Pending), (delivery.Handler, delivery.State));
+        // One delivery per handler of the event (the app's own, SyncProviderCustomer, beside this test's).
+        var deliveries = await host.DeliveriesAsync([message.Id]);
+        Assert.Equal(OutboxDeliveryState.Pending, Assert.Single(deliveries, d => d.Handler == RenameWatcher.HandlerName).State);
+        Assert.All(deliveries, d => Assert.Equal(OutboxDeliveryState.Pending, d.State));
         var created2 = await host.QueryDbAsync(db => db.OutboxMessages.AsNoTracking()
             .SingleAsync(m => m.Type == nameof(OrganizationCreated) && m.Payload.Contains(created.Value.OrganizationId.ToString())));
         Assert.NotNull(created2.DispatchedAt);
@@ -47,7 +49,7 @@ public abstract class OutboxFanOutAtCommitTests<TDatabase>(TDatabase database) :
         Assert.Equal(0, await host.Engine().DispatchAsync(CancellationToken.None));
         await host.Engine().DrainAsync(CancellationToken.None);
 
-        Assert.Equal(OutboxDeliveryState.Succeeded, Assert.Single(await host.DeliveriesAsync([message.Id])).State);
+        Assert.All(await host.DeliveriesAsync([message.Id]), d => Assert.Equal(OutboxDeliveryState.Succeeded, d.State));
         Assert.Equal([created.Value.OrganizationId], seen);
     }
 

@@ -292,6 +292,17 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
+    /// <summary>The customer changes their email at Stripe (dashboard, portal): queues <c>customer.updated</c>.</summary>
+    public void ChangeCustomerEmail(string customerId, string email)
+    {
+        lock (_gate)
+        {
+            var customer = _customers[customerId];
+            customer["email"] = email;
+            Emit("customer.updated", customer);
+        }
+    }
+
     /// <summary>The session expires unpaid: queues <c>checkout.session.expired</c>.</summary>
     public void ExpireCheckout(string sessionId)
     {
@@ -472,6 +483,8 @@ public sealed class FakeStripe : IAsyncDisposable
         return (method, segments) switch
         {
             ("POST", ["v1", "customers"]) => CreateCustomer(form),
+            ("GET", ["v1", "customers", var id]) => Found(_customers, id),
+            ("POST", ["v1", "customers", var id]) => UpdateCustomer(id, form),
             ("POST", ["v1", "checkout", "sessions"]) => CreateCheckoutSession(form),
             ("GET", ["v1", "checkout", "sessions", var id]) => Found(_sessions, id),
             ("POST", ["v1", "billing_portal", "sessions"]) => Ok(new JsonObject
@@ -522,6 +535,27 @@ public sealed class FakeStripe : IAsyncDisposable
         customer["name"] = form["name"];
         customer["metadata"] = form.Object("metadata");
         _customers[id] = customer;
+        return Ok(customer);
+    }
+
+    /// <summary>Sets what the form names (email, name, metadata keys) and queues <c>customer.updated</c>, as Stripe does.</summary>
+    private (int, string) UpdateCustomer(string id, Form form)
+    {
+        if (!_customers.TryGetValue(id, out var customer))
+        {
+            return Missing();
+        }
+
+        customer["email"] = form["email"] ?? customer["email"]?.GetValue<string>();
+        customer["name"] = form["name"] ?? customer["name"]?.GetValue<string>();
+        var metadata = customer["metadata"] as JsonObject ?? [];
+        foreach (var (key, value) in form.Object("metadata"))
+        {
+            metadata[key] = value?.DeepClone();
+        }
+
+        customer["metadata"] = metadata.DeepClone();
+        Emit("customer.updated", customer);
         return Ok(customer);
     }
 

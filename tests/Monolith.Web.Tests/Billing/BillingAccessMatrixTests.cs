@@ -31,6 +31,7 @@ public sealed class BillingAccessMatrixTests(WebHostFixture host) : IClassFixtur
         ["POST /api/billing/subscriptions/{subscriptionId:guid}/cancel"] = new { atPeriodEnd = true },
         ["POST /api/billing/subscriptions/{subscriptionId:guid}/change"] = new { priceId = "team-monthly", quantity = 3 },
         ["POST /api/billing/usage"] = new { featureId = "api-calls", quantity = 1 },
+        ["PUT /api/billing/email"] = new { email = "taken-over@example.test" },
         ["POST /api/organizations/"] = new { name = "Someone else's" },
         ["PUT /api/organizations/{organizationId:guid}/name"] = new { name = "Taken over", expectedVersion = 0 },
     };

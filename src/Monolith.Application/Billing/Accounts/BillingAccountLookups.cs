@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Monolith.Application.Billing.Notifications;
+using Monolith.Application.Billing.Payments;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Accounts;
 using Monolith.Domain.Common;
@@ -51,5 +53,20 @@ internal static class BillingAccountLookups
         }
 
         return opened;
+    }
+
+    /// <summary>
+    /// Who the account's customer at the provider is, as the app knows it now: the organisation's name, the billing
+    /// email (else the owner's) and the ids that link it back. Used to create the customer and to keep it in sync.
+    /// </summary>
+    public static async Task<CreateCustomerRequest> CustomerDetailsAsync(
+        this IAppDbContext db, IBillingContacts contacts, BillingAccount account, CancellationToken cancellationToken)
+    {
+        var name = await db.Organizations.AsNoTracking()
+            .Where(o => o.Id == account.OrganizationId)
+            .Select(o => o.Name)
+            .FirstOrDefaultAsync(cancellationToken);
+        var email = account.BillingEmail ?? await contacts.OwnerEmailAsync(account.OrganizationId, cancellationToken);
+        return new CreateCustomerRequest(account.Id, account.OrganizationId, email, name);
     }
 }

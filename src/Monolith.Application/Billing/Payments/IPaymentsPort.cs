@@ -17,7 +17,14 @@ public interface IPaymentsPort
 
     PaymentsCapabilities Capabilities { get; }
 
+    /// <summary>The provider's customer for one billing account: the organisation's name, the billing email, metadata linking it to us.</summary>
     Task<Result<string>> CreateCustomerAsync(CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Brings the provider's customer in line with the app's current name, email and metadata (after a rename or a
+    /// new billing email). A null email or name leaves the provider's value as it is.
+    /// </summary>
+    Task<Result> UpdateCustomerAsync(string customerId, CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken);
 
     Task<Result<HostedCheckout>> CreateCheckoutSessionAsync(CreateCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken);
 
@@ -52,6 +59,7 @@ public interface IPaymentsPort
 /// <param name="IsMerchantOfRecord">The provider sells on our behalf (taxes, invoices are theirs).</param>
 public sealed record PaymentsCapabilities(bool SupportsMetering, bool IsMerchantOfRecord, bool SupportsPortal);
 
+/// <summary>Who the provider's customer is: <paramref name="Name"/> is the organisation's, <paramref name="Email"/> the billing contact's.</summary>
 public sealed record CreateCustomerRequest(Guid BillingAccountId, Guid OrganizationId, string? Email, string? Name);
 
 /// <summary>

@@ -125,3 +125,15 @@ public sealed record RefundRecorded(
     string Currency,
     string? Reason,
     DateTimeOffset RefundedAt) : ProviderEvent(Provider, ProviderEventId, OccurredAt);
+
+/// <summary>
+/// The provider's customer changed (Stripe: customer.updated). <paramref name="Email"/> is its email now (null: none);
+/// the app takes it as the billing account's email. The name is not taken: it is the organisation's, owned by the app.
+/// </summary>
+public sealed record CustomerUpdated(
+    string Provider,
+    string ProviderEventId,
+    DateTimeOffset OccurredAt,
+    string CustomerId,
+    Guid? MetadataAccountId,
+    string? Email) : ProviderEvent(Provider, ProviderEventId, OccurredAt);

@@ -1,6 +1,5 @@
 using Monolith.Domain.Billing;
 using Monolith.Domain.Billing.Accounts;
-using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Common;
@@ -12,7 +11,7 @@ namespace Monolith.Application.Billing.ProviderEvents;
 /// the same events end in the same state (docs/billing-convergence.md). It changes aggregates through the store
 /// and never saves; the caller's transaction commits.
 /// </summary>
-public sealed class ProviderEventApplier(IBillingFactsStore store, PlanCatalog? catalog = null)
+public sealed class ProviderEventApplier(IBillingFactsStore store)
 {
     private static readonly Error Unattributable = Error.Rule(
         "billing.provider_event.unattributable", "The event names no customer, account or known object, so it cannot be attributed.");
@@ -75,6 +74,7 @@ public sealed class ProviderEventApplier(IBillingFactsStore store, PlanCatalog? 
             PaymentSucceeded e => await ApplyPaymentAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, e.Payment, cancellationToken),
             PaymentFailed e => await ApplyPaymentAsync(e, provider.Value, e.CustomerId, e.MetadataAccountId, e.Payment, cancellationToken),
             RefundRecorded e => await ApplyAsync(e, provider.Value, cancellationToken),
+            CustomerUpdated e => await ApplyAsync(e, provider.Value, cancellationToken),
             _ => Step.Ignored(providerEvent, $"Unsupported event {providerEvent.GetType().Name}."),
         };
 
@@ -192,19 +192,14 @@ public sealed class ProviderEventApplier(IBillingFactsStore store, PlanCatalog? 
 
         if (subscription is null)
         {
-            var isAddOn = catalog?.FindPlan(snapshot.PlanId) is { IsSuccess: true } plan && plan.Value.IsAddOn;
-            var others = await store.ListLiveSubscriptionsAsync(account.Id, cancellationToken);
-            var started = Subscription.Start(Guid.NewGuid(), account.Id, provider, snapshot, isAddOn, others);
+            var started = Subscription.Start(Guid.NewGuid(), account.Id, provider, snapshot);
             if (started.IsFailure)
             {
                 return Step.Failed(e, started.Error);
             }
 
             store.AddSubscription(started.Value);
-            var detail = started.Value.DuplicateOf is { } kept
-                ? $"Subscription started as {started.Value.Status}, recorded as a duplicate of {kept} (the account's live base-plan subscription)."
-                : $"Subscription started as {started.Value.Status}.";
-            return Step.Applied(e, detail, [PendingKeys.Subscription(provider, snapshot.ProviderSubscriptionId)]);
+            return Step.Applied(e, $"Subscription started as {started.Value.Status}.", [PendingKeys.Subscription(provider, snapshot.ProviderSubscriptionId)]);
         }
 
         var applied = subscription.ApplySnapshot(snapshot);
@@ -379,6 +374,29 @@ public sealed class ProviderEventApplier(IBillingFactsStore store, PlanCatalog? 
         return recorded.Value == RefundRecording.Recorded
             ? Step.Applied(e, "Refund recorded.", [])
             : Step.Ignored(e, "Refund already recorded.");
+    }
+
+    /// <summary>
+    /// The customer's email at the provider becomes the account's billing email, unless a newer change (in the app or
+    /// reported by a later event) is already held. A customer not linked to an account yet waits for the link.
+    /// </summary>
+    private async Task<Step> ApplyAsync(CustomerUpdated e, string provider, CancellationToken cancellationToken)
+    {
+        var resolved = await ResolveAsync(provider, e.MetadataAccountId, e.CustomerId, [], cancellationToken);
+        if (resolved.Account is not { } account)
+        {
+            return resolved.ToStep(e);
+        }
+
+        var recorded = account.RecordProviderEmail(provider, e.Email, e.OccurredAt);
+        if (recorded.IsFailure)
+        {
+            return Step.Failed(e, recorded.Error);
+        }
+
+        return recorded.Value
+            ? Step.Applied(e, "Billing email updated from the provider's customer.", [])
+            : Step.Ignored(e, "The billing email is already this one, or a newer change is held.");
     }
 
     /// <summary>

@@ -9,14 +9,12 @@ namespace Monolith.Domain.Billing.Catalog;
 /// </summary>
 public sealed class Plan
 {
-    private Plan(string id, string name, FrozenSet<string> features, FrozenDictionary<string, long> limits, bool isAddOn, bool isRepeatable)
+    private Plan(string id, string name, FrozenSet<string> features, FrozenDictionary<string, long> limits)
     {
         Id = id;
         Name = name;
         Features = features;
         Limits = limits;
-        IsAddOn = isAddOn;
-        IsRepeatable = isRepeatable;
     }
 
     public string Id { get; }
@@ -24,22 +22,11 @@ public sealed class Plan
     public IReadOnlySet<string> Features { get; }
     public IReadOnlyDictionary<string, long> Limits { get; }
 
-    /// <summary>
-    /// An add-on may be subscribed to beside the account's one base-plan subscription. Every other recurring plan is a
-    /// base plan: an account has at most one live base-plan subscription (docs/billing.md).
-    /// </summary>
-    public bool IsAddOn { get; }
-
-    /// <summary>A one-time product the account may buy again although it already owns it.</summary>
-    public bool IsRepeatable { get; }
-
     public static Result<Plan> Create(
         string? id,
         string? name,
         IEnumerable<string> features,
-        IReadOnlyDictionary<string, long> limitsPerPeriod,
-        bool isAddOn = false,
-        bool isRepeatable = false)
+        IReadOnlyDictionary<string, long> limitsPerPeriod)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(limitsPerPeriod);
@@ -91,7 +78,7 @@ public sealed class Plan
             }
         }
 
-        return new Plan(planId.Value, trimmedName, featureSet.ToFrozenSet(StringComparer.Ordinal), limits.ToFrozenDictionary(StringComparer.Ordinal), isAddOn, isRepeatable);
+        return new Plan(planId.Value, trimmedName, featureSet.ToFrozenSet(StringComparer.Ordinal), limits.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     internal static Result<string> ValidateSlug(string? value, Error whenInvalid)

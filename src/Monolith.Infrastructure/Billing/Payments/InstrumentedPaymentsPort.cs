@@ -21,6 +21,9 @@ internal sealed class InstrumentedPaymentsPort(IPaymentsPort inner, MonolithMetr
     public Task<Result<string>> CreateCustomerAsync(CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
         TimeAsync("create_customer", () => inner.CreateCustomerAsync(request, idempotencyKey, cancellationToken));
 
+    public Task<Result> UpdateCustomerAsync(string customerId, CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+        TimeAsync("update_customer", () => inner.UpdateCustomerAsync(customerId, request, idempotencyKey, cancellationToken));
+
     public Task<Result<HostedCheckout>> CreateCheckoutSessionAsync(CreateCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
         TimeAsync("create_checkout_session", () => inner.CreateCheckoutSessionAsync(request, idempotencyKey, cancellationToken));
 

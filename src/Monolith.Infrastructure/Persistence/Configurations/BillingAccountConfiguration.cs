@@ -16,6 +16,7 @@ internal sealed class BillingAccountConfiguration : IEntityTypeConfiguration<Bil
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.Ignore(a => a.DomainEvents);
         builder.HasIndex(a => a.OrganizationId).IsUnique();
+        builder.Property(a => a.BillingEmail).HasMaxLength(BillingAccountErrors.EmailMaxLength);
         builder.HasOne<Organization>().WithMany().HasForeignKey(a => a.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(a => a.Customers)
             .WithOne()

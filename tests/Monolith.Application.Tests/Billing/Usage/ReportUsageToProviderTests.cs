@@ -189,6 +189,9 @@ internal sealed class ObservedPaymentsPort
         public Task<Result<string>> CreateCustomerAsync(CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
             inner.CreateCustomerAsync(request, idempotencyKey, cancellationToken);
 
+        public Task<Result> UpdateCustomerAsync(string customerId, CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+            inner.UpdateCustomerAsync(customerId, request, idempotencyKey, cancellationToken);
+
         public Task<Result<HostedCheckout>> CreateCheckoutSessionAsync(CreateCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
             inner.CreateCheckoutSessionAsync(request, idempotencyKey, cancellationToken);
 

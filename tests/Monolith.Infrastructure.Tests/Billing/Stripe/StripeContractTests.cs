@@ -75,7 +75,7 @@ public sealed class StripeContractTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
         Assert.Equal(NewerThanSpec.Keys.Order(StringComparer.Ordinal), exceptionsSeen.Order(StringComparer.Ordinal));
         // Distinct (operation, parameter) shapes checked: a request the fake did not capture cannot pass unnoticed.
-        Assert.Equal(38, parametersChecked.Count);
+        Assert.Equal(42, parametersChecked.Count);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class StripeContractTests
             [
                 "DELETE /v1/subscriptions/{id}", "GET /v1/checkout/sessions/{id}", "GET /v1/payment_intents/{id}", "GET /v1/prices", "GET /v1/prices/{id}",
                 "GET /v1/subscription_schedules/{id}", "GET /v1/subscriptions/{id}", "POST /v1/billing/meter_events", "POST /v1/billing_portal/sessions",
-                "POST /v1/checkout/sessions", "POST /v1/customers", "POST /v1/refunds", "POST /v1/subscription_schedules",
+                "POST /v1/checkout/sessions", "POST /v1/customers", "POST /v1/customers/{id}", "POST /v1/refunds", "POST /v1/subscription_schedules",
                 "POST /v1/subscription_schedules/{id}", "POST /v1/subscription_schedules/{id}/release", "POST /v1/subscriptions/{id}",
             ],
             requests.Select(r => $"{r.Method} {Regex.Replace(r.Path, "/(cus|cs|sub|sub_sched|pi|price|si)_[A-Za-z0-9_]+", "/{id}")}").Distinct().Order(StringComparer.Ordinal));
@@ -125,9 +125,12 @@ public sealed class StripeContractTests
         var success = new Uri("https://app.example.test/billing/success?from=pricing");
         var cancel = new Uri("https://app.example.test/pricing");
         var sub = FakeStripe.SubscriptionId;
+        var identity = new CreateCustomerRequest(Account, Guid.NewGuid(), "a@example.test", "Acme GmbH");
+        var customer = await port.CreateCustomerAsync(identity, "contract-customer", default);
         var outcomes = new List<(string, Monolith.Domain.Common.Result)>
         {
-            ("customer", await port.CreateCustomerAsync(new CreateCustomerRequest(Account, Guid.NewGuid(), "a@example.test", "Acme GmbH"), "contract-customer", default)),
+            ("customer", customer),
+            ("update customer", await port.UpdateCustomerAsync(customer.Value, identity with { Name = "Acme AG", Email = "b@example.test" }, "contract-customer-update", default)),
             ("checkout subscription", await port.CreateCheckoutSessionAsync(
                 new CreateCheckoutRequest(Account, "cus_1", CheckoutMode.Subscription, FakeStripe.ProMonthly, 2, 14, success, cancel, true, true), "contract-checkout-1", default)),
         };

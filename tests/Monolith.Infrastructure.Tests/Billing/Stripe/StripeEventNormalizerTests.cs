@@ -224,6 +224,25 @@ public sealed class StripeEventNormalizerTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(Basil)]
+    [InlineData(Endive)]
+    public void CustomerUpdated_CarriesTheCustomersEmailAndAccount(string apiVersion)
+    {
+        var c = StripeFiles.Fixture("customer");
+        c["id"] = "cus_1";
+        c["email"] = "finance@acme.test";
+        c["metadata"] = new JsonObject { ["billing_account_id"] = Account.ToString(), ["organization_id"] = Guid.NewGuid().ToString() };
+
+        var updated = Single<CustomerUpdated>("customer.updated", c, apiVersion);
+        c["email"] = null;
+        var withoutEmail = Single<CustomerUpdated>("customer.updated", c, apiVersion);
+
+        Assert.Equal(("cus_1", (Guid?)Account, "finance@acme.test", Created), (updated.CustomerId, updated.MetadataAccountId, updated.Email, updated.OccurredAt));
+        Assert.Null(withoutEmail.Email);
+        Assert.Null(Receive(StripeFiles.Event("customer.updated", c)).Value.Events); // read when applied, like every type we read
+    }
+
+    [Theory]
     [InlineData("customer.created", "customer")]
     [InlineData("invoice.created", "invoice")]
     [InlineData("product.updated", "product")]

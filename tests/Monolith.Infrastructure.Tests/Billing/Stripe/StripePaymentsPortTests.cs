@@ -44,6 +44,39 @@ public sealed class StripePaymentsPortTests
         Assert.Equal("true", request["automatic_tax[enabled]"]);
     }
 
+    [Fact]
+    public async Task Customer_IsCreatedAndUpdatedWithNameEmailAndMetadata()
+    {
+        await using var stripe = await StripeHarness.StartAsync();
+        var (account, organization) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var created = await stripe.Port.CreateCustomerAsync(new CreateCustomerRequest(account, organization, "owner@acme.test", "Acme GmbH"), "customer-key", default);
+        var updated = await stripe.Port.UpdateCustomerAsync(
+            created.Value, new CreateCustomerRequest(account, organization, "billing@acme.test", "Acme AG"), "customer-sync-key", default);
+
+        Assert.True(updated.IsSuccess);
+        var create = Assert.Single(stripe.Fake.To("POST", "/v1/customers"));
+        Assert.Equal(
+            ("Acme GmbH", "owner@acme.test", account.ToString(), organization.ToString(), "customer-key"),
+            (create["name"], create["email"], create["metadata[billing_account_id]"], create["metadata[organization_id]"], create.Header("Idempotency-Key")));
+        var update = Assert.Single(stripe.Fake.To("POST", $"/v1/customers/{created.Value}"));
+        Assert.Equal(
+            ("Acme AG", "billing@acme.test", account.ToString(), organization.ToString(), "customer-sync-key"),
+            (update["name"], update["email"], update["metadata[billing_account_id]"], update["metadata[organization_id]"], update.Header("Idempotency-Key")));
+        var customer = Assert.Single(stripe.Fake.Customers());
+        Assert.Equal(("Acme AG", "billing@acme.test"), (customer["name"]!.GetValue<string>(), customer["email"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task UpdateCustomer_OfAnUnknownCustomer_IsObjectNotFound()
+    {
+        await using var stripe = await StripeHarness.StartAsync();
+
+        var updated = await stripe.Port.UpdateCustomerAsync("cus_missing", new CreateCustomerRequest(Guid.NewGuid(), Guid.NewGuid(), "a@acme.test", "A"), "k", default);
+
+        Assert.Equal("billing.provider.object_not_found", updated.Error?.Code);
+    }
+
     [Theory]
     [InlineData("https://app.example.test/billing/success", "https://app.example.test/billing/success?session_id={CHECKOUT_SESSION_ID}")]
     [InlineData("https://app.example.test/s?from=pricing", "https://app.example.test/s?from=pricing&session_id={CHECKOUT_SESSION_ID}")]

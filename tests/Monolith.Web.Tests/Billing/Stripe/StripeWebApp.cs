@@ -61,12 +61,12 @@ public sealed class StripeWebApp : IAsyncLifetime
     }
 
     /// <summary>A new user (with a personal organisation), signed in.</summary>
-    public async Task<HttpClient> RegisterAsync()
+    public async Task<HttpClient> RegisterAsync(string? email = null)
     {
         var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var registered = await HttpForms.SubmitAsync(client, "/account/register", new()
         {
-            ["Input.Email"] = $"stripe-{Guid.NewGuid():N}@example.test", ["Input.Password"] = "long-enough-1", ["Input.ConfirmPassword"] = "long-enough-1",
+            ["Input.Email"] = email ?? $"stripe-{Guid.NewGuid():N}@example.test", ["Input.Password"] = "long-enough-1", ["Input.ConfirmPassword"] = "long-enough-1",
         });
         Assert.True(registered.IsSuccessStatusCode || registered.StatusCode == HttpStatusCode.Redirect, $"Registration failed with {(int)registered.StatusCode}.");
         return client;

@@ -2,11 +2,11 @@ using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Accounts;
+using Monolith.Application.Billing.Notifications;
 using Monolith.Application.Billing.Payments;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Payments;
-using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Common;
 
 namespace Monolith.Application.Billing.Checkout.CreateCheckoutSession;
@@ -14,6 +14,7 @@ namespace Monolith.Application.Billing.Checkout.CreateCheckoutSession;
 internal sealed class CreateCheckoutSessionHandler(
     IAppDbContext db,
     IPaymentsPort payments,
+    IBillingContacts contacts,
     PlanCatalog catalog,
     RedirectPolicy redirects,
     IOptions<CheckoutOptions> options,
@@ -50,18 +51,6 @@ internal sealed class CreateCheckoutSessionHandler(
             return account.Error;
         }
 
-        if (price.Value.IsRecurring && !IsAddOn(price.Value))
-        {
-            var live = await db.Subscriptions.AsNoTracking()
-                .Where(s => s.BillingAccountId == account.Value.Id && !s.IsAddOn && s.DuplicateOf == null
-                            && s.Status != SubscriptionStatus.Canceled && s.Status != SubscriptionStatus.IncompleteExpired)
-                .ToListAsync(cancellationToken);
-            if (Subscription.FindLiveBasePlan(live) is { } current)
-            {
-                return CheckoutErrors.AlreadySubscribed(new CurrentSubscription(current.Id, current.PlanId, current.PriceId, current.Status));
-            }
-        }
-
         var open = await db.CheckoutSessions
             .Where(s => s.BillingAccountId == account.Value.Id && s.PriceId == price.Value.Id && s.Status == CheckoutStatus.Open && s.ExpiresAt > now)
             .FirstOrDefaultAsync(cancellationToken);
@@ -76,8 +65,7 @@ internal sealed class CreateCheckoutSessionHandler(
         if (customerId is null)
         {
             var created = await payments.CreateCustomerAsync(
-                new CreateCustomerRequest(account.Value.Id, request.OrganizationId, Email: null, Name: null),
-                $"customer-{account.Value.Id:N}", cancellationToken);
+                await db.CustomerDetailsAsync(contacts, account.Value, cancellationToken), $"customer-{account.Value.Id:N}", cancellationToken);
             if (created.IsFailure)
             {
                 return created.Error;
@@ -117,6 +105,4 @@ internal sealed class CreateCheckoutSessionHandler(
         db.CheckoutSessions.Add(session.Value);
         return new CreateCheckoutSessionResult(session.Value.Id, hosted.Value.ProviderSessionId, hosted.Value.Url, hosted.Value.ExpiresAt, Reused: false);
     }
-
-    private bool IsAddOn(Price price) => catalog.FindPlan(price.PlanId) is { IsSuccess: true } plan && plan.Value.IsAddOn;
 }

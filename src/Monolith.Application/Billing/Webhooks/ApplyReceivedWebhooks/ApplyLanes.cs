@@ -34,6 +34,7 @@ public static class ApplyLanes
         PaymentSucceeded e => e.CustomerId ?? e.Payment.ProviderPaymentId,
         PaymentFailed e => e.CustomerId ?? e.Payment.ProviderPaymentId,
         RefundRecorded e => e.ProviderPaymentId,
+        CustomerUpdated e => e.CustomerId,
         _ => null,
     };
 

@@ -21,6 +21,9 @@ internal sealed class InMemoryPaymentsProvider(
     public Task<Result<string>> CreateCustomerAsync(CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
         Task.FromResult(state.CreateCustomer(request, idempotencyKey));
 
+    public Task<Result> UpdateCustomerAsync(string customerId, CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+        Task.FromResult(state.UpdateCustomer(customerId, request, idempotencyKey));
+
     public Task<Result<HostedCheckout>> CreateCheckoutSessionAsync(CreateCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
         var created = state.CreateCheckoutSession(request, idempotencyKey);

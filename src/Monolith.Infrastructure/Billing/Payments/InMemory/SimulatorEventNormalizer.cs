@@ -106,6 +106,12 @@ internal sealed class SimulatorEventNormalizer(PlanCatalog catalog)
                 return One(new RefundRecorded(Provider, id, at, r.PaymentIntent, r.Id, r.Amount, r.Currency, r.Reason, r.Created));
             }
 
+            case SimulatorEventTypes.CustomerUpdated:
+            {
+                var c = Read<CustomerData>(obj);
+                return One(new CustomerUpdated(Provider, id, at, c.Id, c.AccountId, string.IsNullOrWhiteSpace(c.Email) ? null : c.Email));
+            }
+
             default:
                 return Result.Success<IReadOnlyList<ProviderEvent>>([]);
         }

@@ -17,6 +17,7 @@ public static class SimulatorEventTypes
     public const string PaymentSucceeded = "payment_intent.succeeded";
     public const string PaymentFailed = "payment_intent.payment_failed";
     public const string ChargeRefunded = "charge.refunded";
+    public const string CustomerUpdated = "customer.updated";
 }
 
 /// <summary>One signed event as delivered: the raw body is fixed at creation, so the id and bytes are stable across retries.</summary>
@@ -68,6 +69,8 @@ internal sealed record PaymentData(
     string? Charge,
     long Captured,
     string? FailureCode);
+
+internal sealed record CustomerData(string Id, Guid AccountId, string? Email, string? Name);
 
 internal sealed record RefundData(string Id, string PaymentIntent, long Amount, string Currency, string? Reason, DateTimeOffset Created);
 

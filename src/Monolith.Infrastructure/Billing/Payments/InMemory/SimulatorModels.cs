@@ -43,8 +43,8 @@ internal sealed class SimCustomer(string id, Guid accountId, string? email, stri
 {
     public string Id { get; } = id;
     public Guid AccountId { get; } = accountId;
-    public string? Email { get; } = email;
-    public string? Name { get; } = name;
+    public string? Email { get; set; } = email;
+    public string? Name { get; set; } = name;
     public SimulatorCard? DefaultCard { get; set; }
 }
 
@@ -167,4 +167,5 @@ public sealed record SimulatorSubscriptionView(
     DateTimeOffset CurrentPeriodEnd,
     bool CancelAtPeriodEnd);
 
-public sealed record SimulatorCustomerView(string Id, string? Email, SimulatorCard? DefaultCard, IReadOnlyList<SimulatorSubscriptionView> Subscriptions);
+public sealed record SimulatorCustomerView(
+    string Id, string? Email, SimulatorCard? DefaultCard, IReadOnlyList<SimulatorSubscriptionView> Subscriptions, string? Name = null);

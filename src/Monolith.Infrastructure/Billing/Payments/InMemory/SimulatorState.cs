@@ -70,6 +70,34 @@ public sealed class SimulatorState(PlanCatalog catalog, TimeProvider time, ISimu
             return Result.Success(customer.Id);
         });
 
+    /// <summary>The app brings the customer in line with its name and billing email: emits <c>customer.updated</c> (as Stripe does).</summary>
+    internal Result UpdateCustomer(string customerId, CreateCustomerRequest request, string idempotencyKey) =>
+        Mutate("customer-update", idempotencyKey, $"{customerId}|{request.BillingAccountId}|{request.Email}|{request.Name}", () =>
+        {
+            if (!_customers.TryGetValue(customerId, out var customer))
+            {
+                return PaymentsErrors.NotFound;
+            }
+
+            customer.Email = request.Email ?? customer.Email;
+            customer.Name = request.Name ?? customer.Name;
+            Emit(SimulatorEventTypes.CustomerUpdated, Stamp(), CustomerData(customer));
+            return Result.Success(true);
+        }).ToUnit();
+
+    /// <summary>The customer changes their email at the provider (e.g. in its portal): emits <c>customer.updated</c>.</summary>
+    public Result ChangeCustomerEmail(string customerId, string email) => Run<Result>(() =>
+    {
+        if (!_customers.TryGetValue(customerId, out var customer))
+        {
+            return PaymentsErrors.NotFound;
+        }
+
+        customer.Email = email;
+        Emit(SimulatorEventTypes.CustomerUpdated, Stamp(), CustomerData(customer));
+        return Result.Success();
+    });
+
     public Result SetDefaultCardOutcome(string customerId, CardOutcome outcome)
     {
         lock (_gate)
@@ -114,7 +142,7 @@ public sealed class SimulatorState(PlanCatalog catalog, TimeProvider time, ISimu
         new(c.Id, c.Email, c.DefaultCard, _subscriptions.Values.Where(s => s.Customer == c)
             .Select(s => new SimulatorSubscriptionView(s.Id, c.Id, SimulatorJson.StatusName(s.Status), s.ProviderPriceId, s.Quantity,
                 s.PeriodStart, s.PeriodEnd, s.CancelAtPeriodEnd))
-            .ToList());
+            .ToList(), c.Name);
 
     // ---- checkout ---------------------------------------------------------------------------------------------------
 
@@ -728,6 +756,8 @@ public sealed class SimulatorState(PlanCatalog catalog, TimeProvider time, ISimu
     private static PaymentData PaymentData(SimPayment p) =>
         new(p.Id, p.Customer.Id, p.AccountId, p.Kind == PaymentKind.Invoice ? "invoice" : "one_time", p.InvoiceId, p.Amount, p.Currency,
             p.Status, p.ChargeId, p.Status == "succeeded" ? p.Amount : 0, p.FailureCode);
+
+    private static CustomerData CustomerData(SimCustomer c) => new(c.Id, c.AccountId, c.Email, c.Name);
 
     private static RefundData RefundData(SimRefund r) => new(r.Id, r.PaymentId, r.Amount, r.Currency, r.Reason, r.CreatedAt);
 

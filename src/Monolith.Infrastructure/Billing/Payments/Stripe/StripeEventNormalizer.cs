@@ -26,6 +26,8 @@ internal sealed class StripeEventNormalizer(PlanCatalog catalog)
 {
     public const string AccountMetadataKey = "billing_account_id";
 
+    public const string OrganizationMetadataKey = "organization_id";
+
     /// <summary>
     /// The oldest API version read (2025-03-31.basil): every field used here has been where Stripe.net 53 reads it
     /// since then. Before it, subscription periods were on the subscription and an invoice's subscription at its top.
@@ -50,7 +52,8 @@ internal sealed class StripeEventNormalizer(PlanCatalog catalog)
         or "customer.subscription.resumed" or "customer.subscription.deleted" or "customer.subscription.trial_will_end"
         or "invoice.paid" or "invoice.payment_succeeded" or "invoice.payment_failed"
         or "payment_intent.succeeded" or "payment_intent.payment_failed"
-        or "refund.created" or "charge.refunded";
+        or "refund.created" or "charge.refunded"
+        or "customer.updated";
 
     /// <summary>
     /// The receive path's read: the envelope's id, type and creation time, and that it carries an object. Nothing is
@@ -228,6 +231,11 @@ internal sealed class StripeEventNormalizer(PlanCatalog catalog)
 
                 return events;
             }
+
+            case ("customer.updated", Customer customer):
+                return customer.Id is { } customerId
+                    ? One(new CustomerUpdated(Provider, eventId, at, customerId, AccountId(customer.Metadata), NonEmpty(customer.Email)))
+                    : PaymentsErrors.PayloadInvalid;
 
             case (_, _) when Handles(type):
                 // A type we read, carrying an object of another kind.

@@ -43,18 +43,18 @@ internal sealed class StripePaymentsPort(
     {
         ArgumentNullException.ThrowIfNull(request);
         var created = await call.RunAsync("create_customer", ct => V1.Customers.CreateAsync(
-            new CustomerCreateOptions
-            {
-                Email = request.Email,
-                Name = request.Name,
-                Metadata = new Dictionary<string, string>
-                {
-                    [StripeEventNormalizer.AccountMetadataKey] = Id(request.BillingAccountId),
-                    ["organization_id"] = Id(request.OrganizationId),
-                },
-            },
+            new CustomerCreateOptions { Email = request.Email, Name = request.Name, Metadata = CustomerMetadata(request) },
             Key(idempotencyKey), ct), cancellationToken);
         return created.IsFailure ? created.Error : Required(created.Value.Id);
+    }
+
+    public Task<Result> UpdateCustomerAsync(string customerId, CreateCustomerRequest request, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return call.ExecuteAsync("update_customer", ct => V1.Customers.UpdateAsync(
+            customerId,
+            new CustomerUpdateOptions { Email = request.Email, Name = request.Name, Metadata = CustomerMetadata(request) },
+            Key(idempotencyKey), ct), cancellationToken);
     }
 
     public async Task<Result<HostedCheckout>> CreateCheckoutSessionAsync(CreateCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken)
@@ -393,6 +393,12 @@ internal sealed class StripePaymentsPort(
         ProrationMode.AlwaysInvoice => "always_invoice",
         ProrationMode.CreateProrations => "create_prorations",
         _ => "none",
+    };
+
+    private static Dictionary<string, string> CustomerMetadata(CreateCustomerRequest request) => new()
+    {
+        [StripeEventNormalizer.AccountMetadataKey] = Id(request.BillingAccountId),
+        [StripeEventNormalizer.OrganizationMetadataKey] = Id(request.OrganizationId),
     };
 
     private static RequestOptions Key(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };

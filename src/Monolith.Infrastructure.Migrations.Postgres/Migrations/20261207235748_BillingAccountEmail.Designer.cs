@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261207235716_OneLiveBasePlanSubscriptionPerAccount")]
-    partial class OneLiveBasePlanSubscriptionPerAccount
+    [Migration("20261207235748_BillingAccountEmail")]
+    partial class BillingAccountEmail
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -423,6 +423,15 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("BillingEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("billing_email");
+
+                    b.Property<DateTimeOffset?>("BillingEmailChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("billing_email_changed_at");
 
                     b.Property<bool>("HasUsedTrial")
                         .HasColumnType("boolean")
@@ -962,17 +971,9 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("current_period_start");
 
-                    b.Property<Guid?>("DuplicateOf")
-                        .HasColumnType("uuid")
-                        .HasColumnName("duplicate_of");
-
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
-
-                    b.Property<bool>("IsAddOn")
-                        .HasColumnType("boolean")
-                        .HasColumnName("is_add_on");
 
                     b.Property<DateTimeOffset?>("LastSnapshotAt")
                         .HasColumnType("timestamp with time zone")
@@ -1030,11 +1031,6 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                     b.HasIndex("Provider", "ProviderSubscriptionId")
                         .IsUnique()
                         .HasDatabaseName("ix_billing_subscriptions_provider_provider_subscription_id");
-
-                    b.HasIndex(new[] { "BillingAccountId" }, "ux_billing_subscriptions_live_base_plan_per_account")
-                        .IsUnique()
-                        .HasDatabaseName("ux_billing_subscriptions_live_base_plan_per_account")
-                        .HasFilter("\"is_add_on\" = FALSE AND \"duplicate_of\" IS NULL AND \"status\" NOT IN ('Canceled', 'IncompleteExpired')");
 
                     b.ToTable("billing_subscriptions", (string)null);
                 });

@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class BillingAccountEmail : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "billing_email",
+                table: "billing_accounts",
+                type: "character varying(320)",
+                maxLength: 320,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "billing_email_changed_at",
+                table: "billing_accounts",
+                type: "timestamp with time zone",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "billing_email",
+                table: "billing_accounts");
+
+            migrationBuilder.DropColumn(
+                name: "billing_email_changed_at",
+                table: "billing_accounts");
+        }
+    }
+}
