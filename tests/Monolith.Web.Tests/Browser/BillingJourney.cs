@@ -36,18 +36,30 @@ internal static class BillingJourney
     /// <summary>Reloads <paramref name="path"/> until <paramref name="testId"/> shows (state arrives by webhook).</summary>
     public static async Task ReloadUntilVisibleAsync(IPage page, string path, string testId)
     {
+        await ReloadUntilAsync(page, path, async () => await page.GetByTestId(testId).CountAsync() > 0);
+        await Assertions.Expect(page.GetByTestId(testId)).ToBeVisibleAsync();
+    }
+
+    /// <summary>Reloads <paramref name="path"/> until <paramref name="testId"/> reads <paramref name="text"/>.</summary>
+    public static async Task ReloadUntilTextAsync(IPage page, string path, string testId, string text)
+    {
+        await ReloadUntilAsync(page, path, async () =>
+            await page.GetByTestId(testId).CountAsync() > 0 && (await page.GetByTestId(testId).InnerTextAsync()).Trim() == text);
+        await Assertions.Expect(page.GetByTestId(testId)).ToHaveTextAsync(text);
+    }
+
+    private static async Task ReloadUntilAsync(IPage page, string path, Func<Task<bool>> done)
+    {
         var deadline = DateTimeOffset.UtcNow.AddMilliseconds(ConfirmTimeoutMs);
         while (true)
         {
             await page.GotoAsync(path);
-            if (await page.GetByTestId(testId).CountAsync() > 0 || DateTimeOffset.UtcNow > deadline)
+            if (await done() || DateTimeOffset.UtcNow > deadline)
             {
                 break;
             }
 
             await page.WaitForTimeoutAsync(250);
         }
-
-        await Assertions.Expect(page.GetByTestId(testId)).ToBeVisibleAsync();
     }
 }

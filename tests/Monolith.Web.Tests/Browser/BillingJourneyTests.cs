@@ -27,7 +27,7 @@ public sealed class BillingJourneyTests(BrowserFixture browser) : IClassFixture<
         await page.GotoAsync("/features/reports");
         await Assertions.Expect(page.GetByTestId("reports-title")).ToBeVisibleAsync();
         await page.GotoAsync("/billing");
-        await Assertions.Expect(page.GetByTestId("subscription-status")).ToHaveTextAsync("active");
+        await Assertions.Expect(page.GetByTestId("subscription-status")).ToHaveTextAsync("Active");
         await Assertions.Expect(page.GetByTestId("invoices")).ToContainTextAsync("€19.00");
         await page.GotoAsync("/pricing");
         await Assertions.Expect(page.GetByTestId("plan-pro").GetByTestId("current-plan")).ToBeVisibleAsync();
@@ -59,7 +59,7 @@ public sealed class BillingJourneyTests(BrowserFixture browser) : IClassFixture<
         await BillingJourney.ExpectConfirmedAsync(page);
         await Assertions.Expect(page.GetByTestId("checkout-result")).ToContainTextAsync("Payment received for Lifetime report");
         await page.GotoAsync("/billing");
-        await Assertions.Expect(page.GetByTestId("balances").Locator("li", new() { HasText = "lifetime-report" })).ToContainTextAsync("included");
+        await Assertions.Expect(page.GetByTestId("balances").Locator("li", new() { HasText = "Lifetime report" })).ToContainTextAsync("included");
         var payments = await page.Context.APIRequest.GetAsync("/api/billing/entitlements/lifetime-report");
         Assert.Contains("\"allowed\":true", await payments.TextAsync(), StringComparison.Ordinal);
 

@@ -25,6 +25,6 @@ public sealed class SubscriptionLifecycleJourneyTests(BrowserFixture browser) : 
 
         await BillingJourney.ReloadUntilVisibleAsync(page, "/features/reports", "reports-locked");
         await page.GotoAsync("/billing");
-        await Assertions.Expect(page.GetByTestId("subscription-status")).ToHaveTextAsync("canceled");
+        await Assertions.Expect(page.GetByTestId("subscription-status")).ToHaveTextAsync("Canceled");
     }
 }

@@ -26,6 +26,7 @@ public static class BillingCatalogRegistration
         });
         services.AddSingleton(sp => sp.GetRequiredService<BillingCatalog>().Plans);
         services.AddSingleton(sp => sp.GetRequiredService<BillingCatalog>().AccessPolicy);
+        services.AddSingleton<CatalogCopy>();
         services.AddScoped<CatalogMirror>();
         return services;
     }

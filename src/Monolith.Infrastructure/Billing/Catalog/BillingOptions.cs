@@ -14,6 +14,19 @@ public sealed class BillingOptions
     public AccessPolicyOptions AccessPolicy { get; } = new();
 
     public UsageOptions Usage { get; } = new();
+
+    /// <summary>Customer-facing copy of each feature id the plans use (<c>Billing:Features:&lt;id&gt;:Name</c>, …); see <see cref="CatalogCopy"/>.</summary>
+    public Dictionary<string, FeatureCopyOptions> Features { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One entry of <c>Billing:Features</c>: how a feature id reads on the pages.</summary>
+public sealed class FeatureCopyOptions
+{
+    /// <summary>The name shown for the feature, e.g. "API calls" for <c>api-calls</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>An optional sentence shown under the feature on the pricing page.</summary>
+    public string? Description { get; set; }
 }
 
 /// <summary>Section <c>Billing:Usage</c>: bounds on metered usage (whole numbers; defaults in <c>UsageRules</c>).</summary>
@@ -32,6 +45,9 @@ public sealed class PlanOptions
     public string? Id { get; set; }
 
     public string? Name { get; set; }
+
+    /// <summary>An optional sentence shown under the plan's name on the pricing page.</summary>
+    public string? Description { get; set; }
 
     /// <summary>Boolean features the plan grants.</summary>
     public List<string> Features { get; } = [];

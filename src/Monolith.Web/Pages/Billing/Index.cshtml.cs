@@ -17,6 +17,7 @@ using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Accounts.Organizations;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Common;
+using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Web.Common;
 
@@ -24,7 +25,7 @@ namespace Monolith.Web.Pages.Billing;
 
 [Authorize]
 public sealed class BillingModel(
-    IMediator mediator, PlanCatalog catalog, IAppOrigin origin, ICurrentUser currentUser, IOptions<EntitlementOptions> entitlements) : PageModel
+    IMediator mediator, PlanCatalog catalog, CatalogCopy copy, IAppOrigin origin, ICurrentUser currentUser, IOptions<EntitlementOptions> entitlements) : PageModel
 {
     public SubscriptionSummary? Subscription { get; private set; }
     public IReadOnlyList<FeatureBalance> Balances { get; private set; } = [];
@@ -39,7 +40,9 @@ public sealed class BillingModel(
     [TempData]
     public string? Error { get; set; }
 
-    public string PlanName(string planId) => catalog.FindPlan(planId) is { IsSuccess: true } plan ? plan.Value.Name : planId;
+    public string PlanName(string planId) => catalog.FindPlan(planId) is { IsSuccess: true } plan ? plan.Value.Name : CatalogCopy.Words(planId);
+
+    public string FeatureName(string featureId) => copy.FeatureName(featureId);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

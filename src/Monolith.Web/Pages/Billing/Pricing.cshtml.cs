@@ -9,6 +9,7 @@ using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Subscriptions;
 using Microsoft.Extensions.Options;
+using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
 using Monolith.Web.Common;
 
@@ -16,9 +17,15 @@ namespace Monolith.Web.Pages.Billing;
 
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Checkout)] // POST (checkout) only: the policy never limits GET.
-public sealed class PricingModel(IMediator mediator, PlanCatalog catalog, IAppOrigin origin, IOptions<EntitlementOptions> entitlements) : PageModel
+public sealed class PricingModel(IMediator mediator, PlanCatalog catalog, CatalogCopy copy, IAppOrigin origin, IOptions<EntitlementOptions> entitlements) : PageModel
 {
-    public sealed record PlanOffer(Plan Plan, Price? Price);
+    /// <param name="YearlySavingPercent">On the yearly tab: what the yearly price saves against 12 monthly payments.</param>
+    public sealed record PlanOffer(Plan Plan, Price? Price, int? YearlySavingPercent);
+
+    public CatalogCopy Copy => copy;
+
+    /// <summary>The best yearly saving of any plan, shown on the "Yearly" tab (null: none).</summary>
+    public int? BestYearlySavingPercent { get; private set; }
 
     public BillingInterval Interval { get; private set; } = BillingInterval.Month;
     public IReadOnlyList<PlanOffer> Plans { get; private set; } = [];
@@ -53,13 +60,23 @@ public sealed class PricingModel(IMediator mediator, PlanCatalog catalog, IAppOr
         return Page();
     }
 
+    private int? YearlySaving(string planId)
+    {
+        var active = catalog.Prices.Values.Where(p => p.PlanId == planId && p.IsActive).ToList();
+        return active.Where(p => p.Interval == BillingInterval.Month)
+            .SelectMany(monthly => active.Where(p => p.Interval == BillingInterval.Year).Select(yearly => BillingText.YearlySavingPercent(monthly, yearly)))
+            .Max();
+    }
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        var savings = catalog.Plans.Values.ToDictionary(plan => plan.Id, plan => YearlySaving(plan.Id), StringComparer.Ordinal);
+        BestYearlySavingPercent = savings.Values.Max();
         Plans = catalog.Plans.Values
             .Select(plan => new PlanOffer(plan, catalog.Prices.Values
                 .Where(p => p.PlanId == plan.Id && p.IsActive)
                 .OrderBy(p => p.Interval == Interval ? 0 : p.Interval == BillingInterval.OneTime ? 1 : 2)
-                .FirstOrDefault()))
+                .FirstOrDefault(), Interval == BillingInterval.Year ? savings[plan.Id] : null))
             .Where(o => o.Price is null || o.Price.Interval == Interval || o.Price.Interval == BillingInterval.OneTime || o.Price.Amount.AmountMinor == 0)
             .OrderBy(o => o.Price?.Interval == BillingInterval.OneTime ? 1 : 0)
             .ThenBy(o => o.Price?.Amount.AmountMinor ?? 0)

@@ -1,3 +1,4 @@
+using Monolith.Domain.Billing.Catalog;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Monolith.Infrastructure.Billing.Payments.InMemory;
@@ -5,8 +6,11 @@ using Monolith.Infrastructure.Billing.Payments.InMemory;
 namespace Monolith.Web.Pages.Simulator;
 
 /// <summary>The simulator's hosted checkout page: the provider's page, served by the app itself.</summary>
-public sealed class CheckoutModel(SimulatorState state) : PageModel
+public sealed class CheckoutModel(SimulatorState state, PlanCatalog catalog) : PageModel
 {
+    /// <summary>The plan's display name from the catalogue (the simulator's "product name").</summary>
+    public string PlanName => Session is { } s && catalog.FindPlan(s.PlanId) is { IsSuccess: true } plan ? plan.Value.Name : "your plan";
+
     public SimulatorCheckoutView? Session { get; private set; }
 
     public string? Error { get; private set; }

@@ -1,3 +1,4 @@
+using Monolith.Domain.Billing.Catalog;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Monolith.Infrastructure.Billing.Payments.InMemory;
@@ -5,8 +6,13 @@ using Monolith.Infrastructure.Billing.Payments.InMemory;
 namespace Monolith.Web.Pages.Simulator;
 
 /// <summary>The simulator's customer portal: cancel at period end or resume, change the card, return to the app.</summary>
-public sealed class PortalModel(SimulatorState state) : PageModel
+public sealed class PortalModel(SimulatorState state, PlanCatalog catalog) : PageModel
 {
+    /// <summary>The catalogue's plan name for a simulator price id (the simulator's "product name").</summary>
+    public string PlanName(string providerPriceId) =>
+        catalog.FindByProviderPriceId(Monolith.Domain.Billing.BillingProvider.InMemory, providerPriceId) is { IsSuccess: true } price
+        && catalog.FindPlan(price.Value.PlanId) is { IsSuccess: true } plan ? plan.Value.Name : "Subscription";
+
     public SimulatorCustomerView? Customer { get; private set; }
 
     public Uri? ReturnUrl { get; private set; }
