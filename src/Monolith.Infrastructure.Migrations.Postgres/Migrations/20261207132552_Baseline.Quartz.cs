@@ -7,7 +7,7 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations;
 /// </summary>
 public partial class Baseline
 {
-    private const string QuartzTables = """
+    internal const string QuartzTables = """
         CREATE SCHEMA IF NOT EXISTS quartz;
 
         CREATE TABLE quartz.qrtz_job_details (

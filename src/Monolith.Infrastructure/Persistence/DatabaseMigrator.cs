@@ -11,9 +11,15 @@ namespace Monolith.Infrastructure.Persistence;
 public sealed record MigrationReport(IReadOnlyList<string> Applied, bool AdoptedLegacyHistory);
 
 /// <summary>
-/// Applies the EF Core migrations of the configured provider (<c>Database.MigrateAsync</c>, under EF's own migration
-/// lock, so many instances may start at once) after carrying a database created by the legacy SQL scripts onto the
-/// EF history (<see cref="LegacySchemaHistory"/>). docs/adr/0003-ef-core-migrations.md.
+/// Applies the EF Core migrations of the configured provider (<c>Database.MigrateAsync</c>) after carrying a database
+/// created by the legacy SQL scripts onto the EF history (<see cref="LegacySchemaHistory"/>), all under one lock held
+/// for the whole run, so many instances may start at once. docs/adr/0003-ef-core-migrations.md, docs/migrations.md.
+/// <para>PostgreSQL: a session advisory lock (<c>pg_advisory_lock</c>) on the migrating connection. EF's own migration
+/// lock there is taken per migration transaction, so with two or more pending migrations a second instance could read
+/// the history between two of the first one's migrations and apply one again (duplicate key in
+/// <c>__EFMigrationsHistory</c>). SQLite: EF's own lock (the <c>__EFMigrationsLock</c> row, taken before the history is
+/// read and held until the last migration is applied) keeps concurrent runs apart; the report's <c>Applied</c> is what
+/// was pending when this run started, so there two instances starting at once may both list it.</para>
 /// </summary>
 public sealed class DatabaseMigrator(AppDbContext db, ILogger<DatabaseMigrator> logger)
 {
@@ -23,10 +29,34 @@ public sealed class DatabaseMigrator(AppDbContext db, ILogger<DatabaseMigrator> 
 
     public async Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken)
     {
-        var adopted = await LegacySchemaHistory.AdoptAsync(db, logger, cancellationToken);
-        var pending = await PendingAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
-        return new MigrationReport(pending, adopted);
+        var postgres = db.Database.IsNpgsql();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({LegacySchemaHistory.AdvisoryLockKey})", cancellationToken);
+            }
+
+            try
+            {
+                var adopted = await LegacySchemaHistory.AdoptAsync(db, logger, cancellationToken);
+                var pending = await PendingAsync(cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+                return new MigrationReport(pending, adopted);
+            }
+            finally
+            {
+                if (postgres)
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({LegacySchemaHistory.AdvisoryLockKey})", CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }
 
@@ -43,7 +73,8 @@ internal static class LegacySchemaHistory
     public static readonly IReadOnlyList<string> Versions = ["V0001", "V0002", "V0003", "V0004", "V0005", "V0006", "V0007"];
 
     // The key the legacy migrator locked with: a legacy instance migrating at the same moment waits for us, and we for it.
-    private const long AdvisoryLockKey = 0x4D6F6E6F6C697468;
+    // DatabaseMigrator holds it (session level) around the whole run; taking it again here is re-entrant.
+    internal const long AdvisoryLockKey = 0x4D6F6E6F6C697468;
 
     public static async Task<bool> AdoptAsync(AppDbContext db, ILogger logger, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Monolith.Infrastructure.Jobs;
+using Monolith.Infrastructure.Tests.Outbox;
 using Monolith.TestSupport;
 using Npgsql;
 
@@ -58,7 +59,7 @@ public abstract class RecurringJobsTests<TDatabase>(TDatabase database) : IClass
             ? manager.TriggerJob("maintenance.retention")
             : throw new InvalidOperationException("Unexpected manager.");
 
-        await WaitAsync(() => StateOf(host, jobId)?.Name == "Succeeded");
+        await OutboxTestHost.WaitUntilAsync(() => StateOf(host, jobId)?.Name == "Succeeded", Deadline, "the triggered run to succeed");
         var state = StateOf(host, jobId)!;
         Assert.StartsWith("\"deleted ", state.Data["Result"], StringComparison.Ordinal);
         Assert.Equal("maintenance.retention", Storage(host).GetMonitoringApi().JobDetails(jobId).Properties["RecurringJobId"].Trim('"'));
@@ -113,16 +114,6 @@ public abstract class RecurringJobsTests<TDatabase>(TDatabase database) : IClass
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApplicationHost, List<IHostedService>> Running = [];
 
     private static List<IHostedService> Started(ApplicationHost host) => Running.GetOrCreateValue(host);
-
-    internal static async Task WaitAsync(Func<bool> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "Timed out waiting for Hangfire.");
-            await Task.Delay(100);
-        }
-    }
 }
 
 public sealed class SqliteRecurringJobsTests(SqliteTestDatabase database) : RecurringJobsTests<SqliteTestDatabase>(database);
@@ -152,9 +143,9 @@ public sealed class PostgresRecurringJobsTests(PostgresTestDatabase database) : 
             await StartAsync(host, server: true);
         }
 
-        await WaitAsync(() => Storage(first).GetMonitoringApi().Servers().Count == 3);
+        await OutboxTestHost.WaitUntilAsync(() => Storage(first).GetMonitoringApi().Servers().Count == 3, Deadline, "three Hangfire servers");
         var triggered = hosts.Select(h => ((RecurringJobManager)h.Services.GetRequiredService<IRecurringJobManager>()).TriggerJob("maintenance.retention")).ToList();
-        await WaitAsync(() => Count("billing.reconciliation", "Succeeded") >= 6 && triggered.All(id => StateOf(first, id)?.Name == "Succeeded"));
+        await OutboxTestHost.WaitUntilAsync(() => Count("billing.reconciliation", "Succeeded") >= 6 && triggered.All(id => StateOf(first, id)?.Name == "Succeeded"), Deadline, "six firings and every trigger to succeed");
         foreach (var host in hosts)
         {
             await StopAsync(host);

@@ -27,6 +27,11 @@ public sealed class ProbeLog
     public int FlakyFailures { get; set; }
 
     public ConcurrentDictionary<Guid, int> FlakyRuns { get; } = new();
+
+    /// <summary>Messages the flaky handler fails (code <c>test.fault</c>) for as long as <see cref="FaultActive"/> holds.</summary>
+    public ConcurrentDictionary<Guid, bool> Faulty { get; } = new();
+
+    public bool FaultActive { get; set; }
 }
 
 /// <summary>Side effect in the handler's own transaction: an idempotency row keyed by message (a second run would violate its key).</summary>
@@ -56,6 +61,11 @@ internal sealed class FlakyProbeHandler(IAppDbContext db, ProbeLog log, TimeProv
     public Task<Result> HandleAsync(OutboxProbe e, OutboxContext ctx, CancellationToken ct)
     {
         log.Attempts.Enqueue((ctx.MessageId, clock.GetUtcNow()));
+        if (log.FaultActive && log.Faulty.ContainsKey(ctx.MessageId))
+        {
+            return Task.FromResult(Result.Failure(Error.Upstream("test.fault", "The fault burst is on.")));
+        }
+
         var run = log.FlakyRuns.AddOrUpdate(ctx.MessageId, 1, (_, n) => n + 1);
         if (run <= log.FlakyFailures)
         {
@@ -119,6 +129,10 @@ internal static class OutboxTestHost
 
     public static Task<List<OutboxDelivery>> DeliveriesAsync(this ApplicationHost host, IReadOnlyCollection<Guid> messageIds) =>
         host.QueryDbAsync(db => db.OutboxDeliveries.AsNoTracking().Where(d => messageIds.Contains(d.MessageId)).ToListAsync());
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (never a fixed sleep).</summary>
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (never a fixed sleep).</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -4,7 +4,10 @@ using Monolith.Infrastructure.Persistence;
 
 namespace Monolith.Infrastructure.Tests.Persistence;
 
-/// <summary><c>migrate</c> on PostgreSQL: idempotent, and safe when several instances run it at once (EF's migration lock).</summary>
+/// <summary>
+/// <c>migrate</c>: idempotent, and safe when several instances run it at once with more than one migration pending
+/// (PostgreSQL: our advisory lock around the whole run; SQLite: EF's migration lock).
+/// </summary>
 public sealed class DatabaseMigratorTests
 {
     [Fact]
@@ -26,11 +29,26 @@ public sealed class DatabaseMigratorTests
     {
         await using var database = await EmptyDatabase.PostgresAsync();
 
+        var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => MigrateAsync(database))));
+
+        await using var context = database.CreateContext();
+        Assert.True(context.Database.GetMigrations().Count() > 1);
+        Assert.Equal(context.Database.GetMigrations(), await context.Database.GetAppliedMigrationsAsync());
+        Assert.Single(reports, r => r.Applied.Count > 0); // one instance migrated, the others found nothing pending
+        Assert.True(await context.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM organizations").SingleAsync() == 0);
+    }
+
+    [Fact]
+    public async Task Migrate_ConcurrentInstancesOnSqlite_AllSucceedAndApplyEachMigrationOnce()
+    {
+        await using var database = await EmptyDatabase.SqliteAsync();
+
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => MigrateAsync(database))));
 
         await using var context = database.CreateContext();
+        Assert.True(context.Database.GetMigrations().Count() > 1);
         Assert.Equal(context.Database.GetMigrations(), await context.Database.GetAppliedMigrationsAsync());
-        Assert.True(await context.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM organizations").SingleAsync() == 0);
+        Assert.True(await context.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM organizations").SingleAsync() == 0);
     }
 
     private static async Task<MigrationReport> MigrateAsync(Monolith.TestSupport.TestDatabase database)

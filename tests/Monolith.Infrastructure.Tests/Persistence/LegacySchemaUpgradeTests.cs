@@ -11,7 +11,8 @@ namespace Monolith.Infrastructure.Tests.Persistence;
 /// <summary>
 /// A database built by the legacy SQL scripts V0001–V0007, with data in every table, is carried onto the EF Core
 /// history by <c>migrate</c> in place: every row as it was, the schema equal to a database EF built (the class
-/// fixture), the baseline recorded, the old history table gone (ADR 0003).
+/// fixture), the baseline recorded and the migrations after it applied (on PostgreSQL DropQuartzSchema removes the
+/// legacy V0006 Quartz tables, as it does on an EF-built database), the old history table gone (ADR 0003).
 /// </summary>
 public abstract class LegacySchemaUpgradeTests<TDatabase>(TDatabase fresh) : IClassFixture<TDatabase>
     where TDatabase : TestDatabase
@@ -36,14 +37,17 @@ public abstract class LegacySchemaUpgradeTests<TDatabase>(TDatabase fresh) : ICl
         var first = await MigrateAsync(legacy);
         var second = await MigrateAsync(legacy);
 
+        await using var reload = legacy.CreateContext();
+        var migrations = reload.Database.GetMigrations().ToList();
+        Assert.Equal(Baseline, migrations[0]);
         Assert.True(first.AdoptedLegacyHistory);
-        Assert.Empty(first.Applied);
+        Assert.Equal(migrations.Skip(1), first.Applied); // the baseline is adopted, the migrations after it are applied
+        Assert.Contains(first.Applied, m => m.EndsWith("_DropQuartzSchema", StringComparison.Ordinal));
         Assert.False(second.AdoptedLegacyHistory);
         Assert.Empty(second.Applied);
         Assert.Equal(rowsBefore, await DumpRowsAsync(legacy));
-        await using var reload = legacy.CreateContext();
         Assert.Equal(written, await ModelSamples.ReadAsync(reload, written.Keys));
-        Assert.Equal([Baseline], await reload.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(migrations, await reload.Database.GetAppliedMigrationsAsync());
         await using var freshContext = fresh.CreateContext();
         var expected = await SchemaSnapshot.FromDatabaseAsync(freshContext);
         var actual = await SchemaSnapshot.FromDatabaseAsync(reload);
