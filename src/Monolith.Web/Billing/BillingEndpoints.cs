@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Monolith.Application.Billing.Accounts.ChangeBillingEmail;
 using Monolith.Application.Billing.Checkout.CreateCheckoutSession;
 using Monolith.Application.Billing.Entitlements.CheckEntitlement;
+using Monolith.Application.Billing.PaymentMethods.ListPaymentMethods;
 using Monolith.Application.Billing.Payments.RefundPayment;
 using Monolith.Application.Billing.Portal.CreatePortalSession;
 using Monolith.Application.Billing.Subscriptions.CancelSubscription;
@@ -91,6 +92,9 @@ internal static class BillingEndpoints
 
         group.MapGet("/entitlements", ([FromQuery] string? priceId, Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
             SendAsync(mediator, http, organizationId, org => new CheckEntitlementQuery(org, null, priceId), ct));
+
+        group.MapGet("/payment-methods", (Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(mediator, http, organizationId, org => new ListPaymentMethodsQuery(org), ct));
 
         group.MapGet("/balances", (Guid? organizationId, IMediator mediator, HttpContext http, CancellationToken ct) =>
             SendAsync(mediator, http, organizationId, org => new ListBalancesQuery(org), ct));

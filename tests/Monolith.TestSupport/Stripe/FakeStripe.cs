@@ -56,6 +56,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> _paymentIntents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _invoices = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _refunds = [];
+    private readonly List<JsonObject> _paymentMethods = [];
     private readonly List<FakeStripeEvent> _events = [];
     private readonly long _eventEpoch;
     private int _ids;
@@ -292,6 +293,24 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
+    /// <summary>A card is saved on the customer (e.g. entered on the hosted checkout); returns its payment method id.</summary>
+    public string AttachCard(string customerId, string brand = "visa", string last4 = "4242", int expMonth = 8, int expYear = 2030)
+    {
+        lock (_gate)
+        {
+            var method = StripeFiles.Fixture("payment_method");
+            var id = NextId("pm_fake_");
+            method["id"] = id;
+            method["customer"] = customerId;
+            method["card"]!["brand"] = brand;
+            method["card"]!["last4"] = last4;
+            method["card"]!["exp_month"] = expMonth;
+            method["card"]!["exp_year"] = expYear;
+            _paymentMethods.Add(method);
+            return id;
+        }
+    }
+
     /// <summary>The customer changes their email at Stripe (dashboard, portal): queues <c>customer.updated</c>.</summary>
     public void ChangeCustomerEmail(string customerId, string email)
     {
@@ -484,6 +503,14 @@ public sealed class FakeStripe : IAsyncDisposable
         {
             ("POST", ["v1", "customers"]) => CreateCustomer(form),
             ("GET", ["v1", "customers", var id]) => Found(_customers, id),
+            ("GET", ["v1", "customers", var id, "payment_methods"]) => _customers.ContainsKey(id)
+                ? Ok(new JsonObject
+                {
+                    ["object"] = "list", ["url"] = $"/v1/customers/{id}/payment_methods", ["has_more"] = false,
+                    ["data"] = new JsonArray(_paymentMethods.Where(m => m["customer"]?.GetValue<string>() == id)
+                        .Take(int.Parse(form["limit"] ?? "10", CultureInfo.InvariantCulture)).Select(m => (JsonNode)m.DeepClone()).ToArray()),
+                })
+                : Missing(),
             ("POST", ["v1", "customers", var id]) => UpdateCustomer(id, form),
             ("POST", ["v1", "checkout", "sessions"]) => CreateCheckoutSession(form),
             ("GET", ["v1", "checkout", "sessions", var id]) => Found(_sessions, id),

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Monolith.Application.Billing.PaymentMethods;
 using Monolith.Application.Billing.Payments;
+using Monolith.Infrastructure.Billing.PaymentMethods;
 using Monolith.Infrastructure.Billing.Payments.InMemory;
 using Monolith.Infrastructure.Billing.Payments.Stripe;
 
@@ -31,6 +33,11 @@ public static class PaymentsRegistration
         services.AddSingleton<IPaymentsDoctor>(sp => sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
             ? ActivatorUtilities.CreateInstance<InMemoryPaymentsDoctor>(sp)
             : ActivatorUtilities.CreateInstance<StripePaymentsDoctor>(sp));
+
+        // A port of its own for a provider feature the payments port does not model (docs/stripe.md, "Escape hatch").
+        services.AddSingleton<IPaymentMethods>(sp => sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.IsSimulator
+            ? ActivatorUtilities.CreateInstance<SimulatorPaymentMethods>(sp)
+            : ActivatorUtilities.CreateInstance<StripePaymentMethods>(sp));
 
         services.AddStripeSdk();
 

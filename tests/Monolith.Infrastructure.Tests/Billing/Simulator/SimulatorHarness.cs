@@ -82,6 +82,7 @@ internal sealed class SimulatorHarness : IAsyncDisposable
     public SimulatorState State => _host.Services.GetRequiredService<SimulatorState>();
     public SimulatorClock Clock => _host.Services.GetRequiredService<SimulatorClock>();
     public SimulatorWebhookDispatcher Dispatcher => _host.Services.GetRequiredService<SimulatorWebhookDispatcher>();
+    public IServiceProvider Services => _host.Services;
 
     public static async Task<SimulatorHarness> StartAsync(IDictionary<string, string?>? settings = null, int receiverFailsFirst = 0)
     {

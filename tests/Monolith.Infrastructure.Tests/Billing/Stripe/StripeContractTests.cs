@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Monolith.Application.Billing.PaymentMethods;
 using Monolith.Application.Billing.Payments;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Infrastructure.Billing.Payments;
@@ -75,7 +76,7 @@ public sealed class StripeContractTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
         Assert.Equal(NewerThanSpec.Keys.Order(StringComparer.Ordinal), exceptionsSeen.Order(StringComparer.Ordinal));
         // Distinct (operation, parameter) shapes checked: a request the fake did not capture cannot pass unnoticed.
-        Assert.Equal(42, parametersChecked.Count);
+        Assert.Equal(43, parametersChecked.Count);
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class StripeContractTests
         // The set of operations covered (so a new port call cannot go unchecked by accident).
         Assert.Equal(
             [
-                "DELETE /v1/subscriptions/{id}", "GET /v1/checkout/sessions/{id}", "GET /v1/payment_intents/{id}", "GET /v1/prices", "GET /v1/prices/{id}",
+                "DELETE /v1/subscriptions/{id}", "GET /v1/checkout/sessions/{id}", "GET /v1/customers/{id}/payment_methods", "GET /v1/payment_intents/{id}", "GET /v1/prices", "GET /v1/prices/{id}",
                 "GET /v1/subscription_schedules/{id}", "GET /v1/subscriptions/{id}", "POST /v1/billing/meter_events", "POST /v1/billing_portal/sessions",
                 "POST /v1/checkout/sessions", "POST /v1/customers", "POST /v1/customers/{id}", "POST /v1/refunds", "POST /v1/subscription_schedules",
                 "POST /v1/subscription_schedules/{id}", "POST /v1/subscription_schedules/{id}/release", "POST /v1/subscriptions/{id}",
@@ -131,6 +132,7 @@ public sealed class StripeContractTests
         {
             ("customer", customer),
             ("update customer", await port.UpdateCustomerAsync(customer.Value, identity with { Name = "Acme AG", Email = "b@example.test" }, "contract-customer-update", default)),
+            ("payment methods (escape hatch)", await stripe.Services.GetRequiredService<IPaymentMethods>().ListAsync(customer.Value, default)),
             ("checkout subscription", await port.CreateCheckoutSessionAsync(
                 new CreateCheckoutRequest(Account, "cus_1", CheckoutMode.Subscription, FakeStripe.ProMonthly, 2, 14, success, cancel, true, true), "contract-checkout-1", default)),
         };
