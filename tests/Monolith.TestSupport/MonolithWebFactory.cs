@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Monolith.TestSupport;
@@ -15,6 +17,9 @@ public sealed class MonolithWebFactory(
     private readonly string _mailFolder = Path.Combine(Path.GetTempPath(), $"monolith-mail-{Guid.NewGuid():N}");
 
     public TestDatabase Database { get; } = database;
+
+    /// <summary>Service replacements applied after the app's own registrations (e.g. a decorating payments port).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     /// <summary>Serve on Kestrel at 127.0.0.1 (a random free port); returns the base address.</summary>
     public Uri StartKestrel()
@@ -41,6 +46,10 @@ public sealed class MonolithWebFactory(
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
     }
 
     public override async ValueTask DisposeAsync()

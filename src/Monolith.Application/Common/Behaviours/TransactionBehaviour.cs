@@ -1,5 +1,6 @@
 using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Application.Common.Messaging;
 using Monolith.Domain.Common;
@@ -9,7 +10,8 @@ namespace Monolith.Application.Common.Behaviours;
 /// <summary>
 /// Innermost behaviour for commands: one database transaction around the handler; SaveChanges (which also writes
 /// the outbox rows for raised domain events) and commit only when the handler succeeded. Queries, and commands that
-/// make one atomic statement themselves (<see cref="ISingleStatementCommand"/>), pass straight through.
+/// make one atomic statement themselves (<see cref="ISingleStatementCommand"/>), pass straight through. Commands that
+/// call the payment provider (<see cref="IProviderCallingCommand"/>) get only the short transaction around the save.
 /// </summary>
 internal sealed class TransactionBehaviour<TRequest, TResponse>(IAppDbContext db, CommitContext commit) : IPipelineBehavior<TRequest, TResponse>
 {
@@ -20,43 +22,56 @@ internal sealed class TransactionBehaviour<TRequest, TResponse>(IAppDbContext db
             return await next();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        TResponse response;
+        // A provider-calling command runs its handler outside any transaction and commits in a short one afterwards.
+        var transaction = request is IProviderCallingCommand ? null : await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            response = await next();
+            var response = await next();
             if (response is IResultBase { IsSuccess: false })
             {
-                await transaction.RollbackAsync(cancellationToken);
-                db.DiscardChanges();
+                await RollbackAsync(transaction, cancellationToken);
                 return response;
             }
 
+            transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
             commit.RunBeforeCommit(response);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            return response;
         }
         catch (DbUpdateConcurrencyException)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
-            db.DiscardChanges();
+            await RollbackAsync(transaction, CancellationToken.None);
             return ResultFactory.Failure<TResponse>(CommonErrors.ConcurrencyConflict);
         }
         catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
         {
             // Unique keys are how the database enforces "once" (inbox, usage, idempotency): losing that race is a
             // conflict the caller can retry, not a server fault.
-            await transaction.RollbackAsync(CancellationToken.None);
-            db.DiscardChanges();
+            await RollbackAsync(transaction, CancellationToken.None);
             return ResultFactory.Failure<TResponse>(CommonErrors.DuplicateConflict);
         }
         catch
         {
-            await transaction.RollbackAsync(CancellationToken.None);
-            db.DiscardChanges();
+            await RollbackAsync(transaction, CancellationToken.None);
             throw;
         }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
 
-        return response;
+    private async Task RollbackAsync(IDbContextTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (transaction is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+
+        db.DiscardChanges();
     }
 }

@@ -18,6 +18,14 @@ public interface ICommandBase;
 /// </summary>
 public interface ISingleStatementCommand;
 
+/// <summary>
+/// A command whose handler calls the payment provider over the network. The transaction behaviour opens no
+/// transaction around the handler: its reads autocommit, the provider call holds no transaction (nor a pooled
+/// connection) open, and what the handler changed is saved in one short transaction after it returns. "Once" is kept
+/// by deterministic provider idempotency keys and the database's unique keys at that commit, never by locks.
+/// </summary>
+public interface IProviderCallingCommand;
+
 // Every request declares who may send it by implementing exactly one of the interfaces below.
 // The authorization behaviour refuses (as a bug) any request that declares none.
 

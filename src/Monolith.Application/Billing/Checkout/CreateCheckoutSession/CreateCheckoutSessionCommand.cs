@@ -13,7 +13,7 @@ public sealed record CreateCheckoutSessionCommand(
     int Quantity,
     string SuccessUrl,
     string CancelUrl,
-    string? IdempotencyKey = null) : ICommand<CreateCheckoutSessionResult>, IOrganizationRequest, IIdempotentCommand
+    string? IdempotencyKey = null) : ICommand<CreateCheckoutSessionResult>, IProviderCallingCommand, IOrganizationRequest, IIdempotentCommand
 {
     public OrganizationRole MinimumRole => OrganizationRole.Admin;
 }

@@ -10,7 +10,7 @@ namespace Monolith.Application.Billing.Payments.RefundPayment;
 /// when the provider confirms it.
 /// </summary>
 public sealed record RefundPaymentCommand(Guid OrganizationId, Guid PaymentId, long? AmountMinor, string? Reason, string? IdempotencyKey = null)
-    : ICommand<RefundRequested>, IOrganizationRequest, IIdempotentCommand
+    : ICommand<RefundRequested>, IProviderCallingCommand, IOrganizationRequest, IIdempotentCommand
 {
     public OrganizationRole MinimumRole => OrganizationRole.Owner;
 }

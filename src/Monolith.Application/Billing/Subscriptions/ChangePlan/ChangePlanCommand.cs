@@ -9,7 +9,7 @@ namespace Monolith.Application.Billing.Subscriptions.ChangePlan;
 /// confirming event — a failed upgrade payment grants nothing. Owners and admins.
 /// </summary>
 public sealed record ChangePlanCommand(Guid OrganizationId, Guid SubscriptionId, string PriceId, int Quantity, string? IdempotencyKey = null)
-    : ICommand<SubscriptionChangeRequested>, IOrganizationRequest, IIdempotentCommand
+    : ICommand<SubscriptionChangeRequested>, IProviderCallingCommand, IOrganizationRequest, IIdempotentCommand
 {
     public OrganizationRole MinimumRole => OrganizationRole.Admin;
 }

@@ -10,4 +10,4 @@ namespace Monolith.Application.Ops.Payments.IssueRefund;
 /// (<c>payment.refund</c>).
 /// </summary>
 public sealed record IssueRefundCommand(Guid PaymentId, long? AmountMinor, string? Reason, string? IdempotencyKey)
-    : ICommand<RefundRequested>, IOpsRequest, IIdempotentCommand;
+    : ICommand<RefundRequested>, IProviderCallingCommand, IOpsRequest, IIdempotentCommand;
