@@ -98,12 +98,7 @@ public sealed class Organization : AggregateRoot<Guid>
 
     private static Result<string> ValidateName(string? name)
     {
-        var trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length == 0)
-        {
-            return OrganizationErrors.NameRequired;
-        }
-
-        return trimmed.Length > OrganizationErrors.NameMaxLength ? OrganizationErrors.NameTooLong : trimmed;
+        var valid = DisplayName.Create(name, OrganizationErrors.NameMaxLength, OrganizationErrors.NameRequired, OrganizationErrors.NameTooLong);
+        return valid.IsFailure ? valid.Error : valid.Value.Value;
     }
 }

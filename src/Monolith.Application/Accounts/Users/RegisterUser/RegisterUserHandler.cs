@@ -29,8 +29,9 @@ internal sealed class RegisterUserHandler(IIdentityService identity, IAppDbConte
 
     private static string PersonalOrganizationName(string email)
     {
-        var local = email.Trim().Split('@')[0];
-        var name = $"{local}'s organisation";
+        // The email's local part may hold characters a name refuses (control, bidi overrides): they are dropped, not refused.
+        var local = DisplayName.Clean(email.Trim().Split('@')[0]).Trim();
+        var name = local.Length == 0 ? "My organisation" : $"{local}'s organisation";
         return name.Length <= OrganizationErrors.NameMaxLength ? name : name[..OrganizationErrors.NameMaxLength];
     }
 }
