@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Monolith.Domain.Common;
 
@@ -53,12 +54,16 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
 /// <summary>
 /// ASP.NET Core's rate limiter on the calls that cost money or grow a ledger. A caller's budget is per signed-in user and
 /// organisation (the <c>organizationId</c> query value, or their personal one); reads (GET) are never limited.
-/// A refused call gets 429 ProblemDetails <c>rate_limited</c> with <c>Retry-After</c> in seconds.
+/// A refused call gets 429 ProblemDetails <c>rate_limited</c> with <c>Retry-After</c>: the seconds left until the caller's
+/// window ends and permits return (not the window's full length, as .NET's fixed-window limiter reports).
 /// </summary>
 internal static class RateLimits
 {
     public const string Checkout = "checkout";
     public const string Usage = "usage";
+
+    /// <summary>The limiter's clock (a keyed <see cref="TimeProvider"/>; the system clock unless a test host replaces it).</summary>
+    public const string ClockKey = "rate-limits";
 
     public static readonly Error Limited = Error.Validation("rate_limited", "Too many requests. Try again later.");
 
@@ -66,6 +71,7 @@ internal static class RateLimits
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(Checkout, context => Partition(context, o => o.Checkout));
@@ -85,18 +91,14 @@ internal static class RateLimits
         var window = pick(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
         var user = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
         var organization = context.Request.Query["organizationId"].ToString() is { Length: > 0 } given ? given.ToLowerInvariant() : "personal";
-        return RateLimitPartition.GetFixedWindowLimiter($"{user}|{organization}", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = window.PermitLimit,
-            Window = window.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        var clock = context.RequestServices.GetRequiredKeyedService<TimeProvider>(ClockKey);
+        return RateLimitPartition.Get($"{user}|{organization}", _ => new FixedWindowLimiter(window.PermitLimit, window.Window, clock));
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var http = rejected.HttpContext;
+        // The time left in the caller's window (FixedWindowLimiter), rounded up to whole seconds, at least 1.
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var problem = ResultHttp.ToProblemDetails(Limited, http);

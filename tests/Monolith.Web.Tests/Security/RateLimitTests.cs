@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Monolith.TestSupport;
 using Monolith.Web.Common;
 using Monolith.Web.Tests.Common;
@@ -151,5 +152,76 @@ public sealed class RateLimitTests(RateLimitedHostFixture host) : IClassFixture<
         });
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         return (client, email);
+    }
+}
+
+/// <summary><c>Retry-After</c> is the time left in the caller's window, read on a clock the test moves (no waiting).</summary>
+public sealed class RetryAfterTests : IAsyncLifetime
+{
+    private readonly PostgresTestDatabase _database = new();
+    private readonly ManualClock _clock = new();
+    private MonolithWebFactory _factory = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _factory = new MonolithWebFactory(_database, settings: new Dictionary<string, string?>
+        {
+            ["RateLimits:Usage:PermitLimit"] = "3",
+            ["RateLimits:Usage:Window"] = "00:10:00",
+        })
+        {
+            TestServices = services => services.AddKeyedSingleton<TimeProvider>(RateLimits.ClockKey, _clock),
+        };
+        _ = _factory.Server;
+    }
+
+    [Fact]
+    public async Task RetryAfter_LateInTheWindow_IsTheSecondsLeftUntilPermitsReturn()
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await HttpForms.SubmitAsync(client, "/account/register", new()
+        {
+            ["Input.Email"] = $"retry-{Guid.NewGuid():N}@example.test", ["Input.Password"] = "long-enough-1", ["Input.ConfirmPassword"] = "long-enough-1",
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await TrackAsync(client)).StatusCode);
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(450));
+        var late = await TrackAsync(client);
+        _clock.Advance(TimeSpan.FromSeconds(149.5));
+        var last = await TrackAsync(client);
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+        var next = await TrackAsync(client);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, late.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(150), late.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), last.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> TrackAsync(HttpClient client)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/billing/usage") { Content = JsonContent.Create(new { featureId = "api-calls", quantity = 1 }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return client.SendAsync(request);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 }
