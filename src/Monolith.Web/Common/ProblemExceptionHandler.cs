@@ -12,6 +12,13 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } badJson)
+        {
+            // Strict JSON: a number sent as a string, a fraction for a whole number, a value out of range, malformed JSON.
+            return await WriteAsync(httpContext, badJson.StatusCode, "request.json_invalid",
+                $"The request body is not valid for this endpoint at {json.Path ?? "$"} (numbers must be JSON numbers of the right kind and range).", exception);
+        }
+
         if (exception is BadHttpRequestException bad)
         {
             return await WriteAsync(httpContext, bad.StatusCode, "request.invalid", "The request could not be read.", exception);

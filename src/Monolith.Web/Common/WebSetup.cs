@@ -26,7 +26,15 @@ internal static class WebSetup
         services.AddProblemDetails();
         services.AddOpenApi();
         // Enums travel as snake_case strings ("past_due", "set_total"), like the providers' own statuses.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        // Numbers are JSON numbers: "5" for a quantity, 1.5 for minor units or a value past the type's range is refused
+        // (400 request.json_invalid) rather than read (the web defaults read numbers from strings).
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        // A body that does not bind is a 400 ProblemDetails in every environment (by default only Development throws).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 

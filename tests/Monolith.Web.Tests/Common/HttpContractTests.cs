@@ -93,7 +93,7 @@ public sealed class HttpContractTests(WebHostFixture host) : IClassFixture<WebHo
         var response = await client.PostAsync("/api/organizations", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("request.invalid", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal("request.json_invalid", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
     [Fact]
