@@ -17,6 +17,7 @@ public sealed class SubscriptionLifecycleJourneyTests(BrowserFixture browser) : 
         await page.GetByTestId("cancel").ClickAsync();
         await Assertions.Expect(page.GetByTestId("billing-message")).ToBeVisibleAsync();
         await BillingJourney.ReloadUntilVisibleAsync(page, "/billing", "cancel-scheduled");
+        await Assertions.Expect(page.GetByTestId("status-banner-title")).ToContainTextAsync("Your plan ends on");
         await page.GotoAsync("/features/reports");
         await Assertions.Expect(page.GetByTestId("reports-title")).ToBeVisibleAsync();
 
@@ -26,5 +27,8 @@ public sealed class SubscriptionLifecycleJourneyTests(BrowserFixture browser) : 
         await BillingJourney.ReloadUntilVisibleAsync(page, "/features/reports", "reports-locked");
         await page.GotoAsync("/billing");
         await Assertions.Expect(page.GetByTestId("subscription-status")).ToHaveTextAsync("Canceled");
+        await Assertions.Expect(page.GetByTestId("status-banner-title")).ToHaveTextAsync("Your subscription has ended");
+        await page.GetByTestId("resubscribe").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/pricing$"));
     }
 }

@@ -16,6 +16,7 @@ using Monolith.Application.Billing.Subscriptions.ResumeSubscription;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Accounts.Organizations;
 using Monolith.Domain.Billing.Catalog;
+using Monolith.Domain.Billing.Entitlements;
 using Monolith.Domain.Common;
 using Monolith.Infrastructure.Billing.Catalog;
 using Monolith.Infrastructure.Billing.Entitlements;
@@ -25,8 +26,12 @@ namespace Monolith.Web.Pages.Billing;
 
 [Authorize]
 public sealed class BillingModel(
-    IMediator mediator, PlanCatalog catalog, CatalogCopy copy, IAppOrigin origin, ICurrentUser currentUser, IOptions<EntitlementOptions> entitlements) : PageModel
+    IMediator mediator, PlanCatalog catalog, CatalogCopy copy, AccessPolicy accessPolicy, TimeProvider clock,
+    IAppOrigin origin, ICurrentUser currentUser, IOptions<EntitlementOptions> entitlements) : PageModel
 {
+    /// <summary>What the customer should know or do about the subscription's state (null: nothing).</summary>
+    internal BillingStatusBanner? Banner { get; private set; }
+
     public SubscriptionSummary? Subscription { get; private set; }
     public IReadOnlyList<FeatureBalance> Balances { get; private set; } = [];
     public IReadOnlyList<InvoiceSummary> Invoices { get; private set; } = [];
@@ -58,6 +63,10 @@ public sealed class BillingModel(
         Balances = (await mediator.Send(new ListBalancesQuery(org), cancellationToken)) is { IsSuccess: true } b ? b.Value : [];
         Invoices = (await mediator.Send(new ListInvoicesQuery(org), cancellationToken)) is { IsSuccess: true } i ? i.Value : [];
         RecurringPrices = catalog.Prices.Values.Where(p => p.IsActive && p.IsRecurring && p.Amount.AmountMinor > 0).OrderBy(p => p.Amount.AmountMinor).ToList();
+        Banner = Subscription is { } current
+            ? BillingStatusBanner.For(current, Invoices, catalog.FindPrice(current.PriceId) is { IsSuccess: true } price ? price.Value : null,
+                accessPolicy, clock.GetUtcNow())
+            : null;
         var details = await mediator.Send(new GetOrganizationQuery(org), cancellationToken);
         CanManage = details.IsSuccess && details.Value.Members.Any(m => m.UserId == currentUser.UserId && m.Role.IsAtLeast(OrganizationRole.Admin));
         return Page();
