@@ -6,18 +6,7 @@ namespace Monolith.TestSupport.Stripe;
 /// <summary>The official Stripe reference data in <c>../shared/stripe</c>, next to the repository root.</summary>
 public static class StripeFiles
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Monolith.sln")))
-            {
-                return Path.Combine(dir.FullName, "..", "shared", "stripe");
-            }
-        }
-
-        throw new InvalidOperationException("Monolith.sln not found above the test binaries.");
-    });
+    private static readonly Lazy<string> Root = new(() => Path.Combine(RepositoryRoot.FullName, "..", "shared", "stripe"));
 
     private static readonly Lazy<JsonNode> Fixtures = new(() => JsonNode.Parse(File.ReadAllText(PathOf("fixtures3-2026-08-21.json")))!);
 

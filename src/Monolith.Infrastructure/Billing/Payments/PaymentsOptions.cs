@@ -63,7 +63,7 @@ public sealed class StripePaymentsOptions
     /// <summary>Webhook signing secrets (<c>whsec_…</c>); an event signed with any of them is accepted (rotation).</summary>
     public IList<string> WebhookSecrets { get; } = new List<string>();
 
-    public string ApiBase { get; set; } = "https://api.stripe.com";
+    public string ApiBase { get; set; } = global::Stripe.StripeClient.DefaultApiBase;
 
     /// <summary>
     /// The API version Stripe.net sends as <c>Stripe-Version</c> and whose shapes its typed objects read: fixed by the
