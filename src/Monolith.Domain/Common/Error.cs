@@ -18,6 +18,9 @@ public sealed record Error(string Code, string Message, ErrorKind Kind)
 {
     public IReadOnlyDictionary<string, string[]>? Details { get; init; }
 
+    /// <summary>Extra members for the problem (e.g. the subscription a conflict is about); values are serialised as JSON.</summary>
+    public IReadOnlyDictionary<string, object>? Extensions { get; init; }
+
     public static Error Validation(string code, string message) => new(code, message, ErrorKind.Validation);
     public static Error Unauthenticated(string code, string message) => new(code, message, ErrorKind.Unauthenticated);
     public static Error Forbidden(string code, string message) => new(code, message, ErrorKind.Forbidden);

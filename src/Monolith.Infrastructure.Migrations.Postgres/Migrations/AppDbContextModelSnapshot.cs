@@ -968,9 +968,17 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("current_period_start");
 
+                    b.Property<Guid?>("DuplicateOf")
+                        .HasColumnType("uuid")
+                        .HasColumnName("duplicate_of");
+
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
+
+                    b.Property<bool>("IsAddOn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_add_on");
 
                     b.Property<DateTimeOffset?>("LastSnapshotAt")
                         .HasColumnType("timestamp with time zone")
@@ -1028,6 +1036,11 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                     b.HasIndex("Provider", "ProviderSubscriptionId")
                         .IsUnique()
                         .HasDatabaseName("ix_billing_subscriptions_provider_provider_subscription_id");
+
+                    b.HasIndex(new[] { "BillingAccountId" }, "ux_billing_subscriptions_live_base_plan_per_account")
+                        .IsUnique()
+                        .HasDatabaseName("ux_billing_subscriptions_live_base_plan_per_account")
+                        .HasFilter("\"is_add_on\" = FALSE AND \"duplicate_of\" IS NULL AND \"status\" NOT IN ('Canceled', 'IncompleteExpired')");
 
                     b.ToTable("billing_subscriptions", (string)null);
                 });

@@ -959,9 +959,17 @@ namespace Monolith.Infrastructure.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("current_period_start");
 
+                    b.Property<Guid?>("DuplicateOf")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("duplicate_of");
+
                     b.Property<long?>("EndedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("ended_at");
+
+                    b.Property<bool>("IsAddOn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_add_on");
 
                     b.Property<long?>("LastSnapshotAt")
                         .HasColumnType("INTEGER")
@@ -1019,6 +1027,11 @@ namespace Monolith.Infrastructure.Migrations.Sqlite.Migrations
                     b.HasIndex("Provider", "ProviderSubscriptionId")
                         .IsUnique()
                         .HasDatabaseName("ix_billing_subscriptions_provider_provider_subscription_id");
+
+                    b.HasIndex(new[] { "BillingAccountId" }, "ux_billing_subscriptions_live_base_plan_per_account")
+                        .IsUnique()
+                        .HasDatabaseName("ux_billing_subscriptions_live_base_plan_per_account")
+                        .HasFilter("\"is_add_on\" = FALSE AND \"duplicate_of\" IS NULL AND \"status\" NOT IN ('Canceled', 'IncompleteExpired')");
 
                     b.ToTable("billing_subscriptions", (string)null);
                 });

@@ -41,6 +41,16 @@ internal sealed class EfBillingFactsStore(AppDbContext db) : IBillingFactsStore
 
     public void AddSubscription(Subscription subscription) => db.Subscriptions.Add(subscription);
 
+    public async Task<IReadOnlyList<Subscription>> ListLiveSubscriptionsAsync(Guid billingAccountId, CancellationToken cancellationToken)
+    {
+        // Loading tracks them, so Local then holds both the stored ones and those added in this unit of work.
+        await db.Subscriptions
+            .Where(s => s.BillingAccountId == billingAccountId
+                        && s.Status != SubscriptionStatus.Canceled && s.Status != SubscriptionStatus.IncompleteExpired)
+            .LoadAsync(cancellationToken);
+        return db.Subscriptions.Local.Where(s => s.BillingAccountId == billingAccountId && !s.IsTerminal).ToList();
+    }
+
     public async Task<Payment?> FindPaymentAsync(string provider, string providerPaymentId, CancellationToken cancellationToken) =>
         db.Payments.Local.FirstOrDefault(p => p.Provider == provider && p.ProviderPaymentId == providerPaymentId)
         ?? await db.Payments.FirstOrDefaultAsync(p => p.Provider == provider && p.ProviderPaymentId == providerPaymentId, cancellationToken);

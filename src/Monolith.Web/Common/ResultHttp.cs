@@ -30,6 +30,11 @@ internal static class ResultHttp
         problem.Title = error.Message;
         problem.Type = $"urn:monolith:problem:{error.Code}";
         problem.Instance = context.Request.Path;
+        foreach (var (key, value) in error.Extensions ?? new Dictionary<string, object>())
+        {
+            problem.Extensions[key] = value;
+        }
+
         problem.Extensions["code"] = error.Code;
         problem.Extensions["traceId"] = TraceId(context);
         return problem;

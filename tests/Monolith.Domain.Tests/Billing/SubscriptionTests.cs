@@ -72,7 +72,7 @@ public sealed class SubscriptionTests
     [MemberData(nameof(AllowedTransitions))]
     public void ApplySnapshot_AllowedTransition_MovesAndRaisesOneStatusEvent(SubscriptionStatus from, SubscriptionStatus to)
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(from, T0)).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(from, T0), isAddOn: false, accountSubscriptions: []).Value;
         var before = subscription.DomainEvents.Count;
 
         var result = subscription.ApplySnapshot(Snap(to, T0.AddMinutes(1)));
@@ -86,7 +86,7 @@ public sealed class SubscriptionTests
     [MemberData(nameof(RefusedTransitions))]
     public void ApplySnapshot_RefusedTransition_FailsWithoutChange(SubscriptionStatus from, SubscriptionStatus to)
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(from, T0)).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(from, T0), isAddOn: false, accountSubscriptions: []).Value;
         var isTerminal = SubscriptionTransitions.IsTerminal(from) && !SubscriptionTransitions.IsTerminal(to);
 
         var result = subscription.ApplySnapshot(Snap(to, T0.AddMinutes(1)));
@@ -107,7 +107,7 @@ public sealed class SubscriptionTests
     [Fact]
     public void Start_WithTrialingSnapshot_RaisesCreatedThenTrialStarted()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Trialing, T0)).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Trialing, T0), isAddOn: false, accountSubscriptions: []).Value;
 
         Assert.Collection(
             subscription.DomainEvents,
@@ -118,7 +118,7 @@ public sealed class SubscriptionTests
     [Fact]
     public void ApplySnapshot_OlderThanApplied_IsStaleAndChangesNothing()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.PastDue, T0.AddDays(1))).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.PastDue, T0.AddDays(1)), isAddOn: false, accountSubscriptions: []).Value;
 
         var result = subscription.ApplySnapshot(Snap(SubscriptionStatus.Active, T0));
 
@@ -130,7 +130,7 @@ public sealed class SubscriptionTests
     public void ApplySnapshot_SameSnapshotTwice_SecondIsStale()
     {
         var snapshot = Snap(SubscriptionStatus.Active, T0);
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", snapshot).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", snapshot, isAddOn: false, accountSubscriptions: []).Value;
         var before = subscription.DomainEvents.Count;
 
         Assert.Equal(SnapshotApplication.Stale, subscription.ApplySnapshot(snapshot).Value);
@@ -140,7 +140,7 @@ public sealed class SubscriptionTests
     [Fact]
     public void ApplySnapshot_CanceledOlderThanLive_StillWins()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Active, T0.AddDays(2))).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Active, T0.AddDays(2)), isAddOn: false, accountSubscriptions: []).Value;
 
         var result = subscription.ApplySnapshot(Snap(SubscriptionStatus.Canceled, T0.AddDays(1)));
 
@@ -152,7 +152,7 @@ public sealed class SubscriptionTests
     [Fact]
     public void ApplySnapshot_PriceChangeAndRenewalAndSchedule_RaiseOneEventEach()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Active, T0)).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Active, T0), isAddOn: false, accountSubscriptions: []).Value;
         subscription.ClearDomainEvents();
 
         var next = Snap(SubscriptionStatus.Active, T0.AddDays(30)) with
@@ -175,7 +175,7 @@ public sealed class SubscriptionTests
     [Fact]
     public void ApplySnapshot_OfAnotherSubscription_FailsValidation()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Active, T0)).Value;
+        var subscription = Subscription.Start(Guid.NewGuid(), Account, "stripe", Snap(SubscriptionStatus.Active, T0), isAddOn: false, accountSubscriptions: []).Value;
 
         var result = subscription.ApplySnapshot(Snap(SubscriptionStatus.Active, T0.AddDays(1)) with { ProviderSubscriptionId = "sub_other" });
 

@@ -9,7 +9,7 @@ public sealed class SubscriptionTrialEndingTests
     private static Subscription Started(SubscriptionStatus status, DateTimeOffset? trialEnd)
     {
         var subscription = Subscription.Start(Guid.NewGuid(), Guid.NewGuid(), "stripe",
-            new SubscriptionSnapshot("sub_1", status, "pro-monthly", "pro", 1, T0, T0.AddDays(14), trialEnd, false, null, null, T0)).Value;
+            new SubscriptionSnapshot("sub_1", status, "pro-monthly", "pro", 1, T0, T0.AddDays(14), trialEnd, false, null, null, T0), isAddOn: false, accountSubscriptions: []).Value;
         subscription.ClearDomainEvents();
         return subscription;
     }

@@ -42,7 +42,7 @@ public abstract class BillingRoundTripTests<TDatabase>(TDatabase database) : ICl
         var account = await BillingSeed.AccountAsync(database);
         var provider = BillingSeed.NewProvider();
         var subscription = Subscription.Start(Guid.NewGuid(), account.Id, provider, new SubscriptionSnapshot(
-            "sub_rt", SubscriptionStatus.Trialing, "pro-monthly", "pro", 2, T0, T0.AddDays(14), T0.AddDays(14), false, null, null, T0)).Value;
+            "sub_rt", SubscriptionStatus.Trialing, "pro-monthly", "pro", 2, T0, T0.AddDays(14), T0.AddDays(14), false, null, null, T0), isAddOn: false, accountSubscriptions: []).Value;
         Assert.Equal(SnapshotApplication.Applied, subscription.ApplySnapshot(new SubscriptionSnapshot(
             "sub_rt", SubscriptionStatus.Active, "team-monthly", "team", 3, T0.AddDays(14), T0.AddDays(44), T0.AddDays(14), true,
             T0.AddDays(20), null, T0.AddDays(20))).Value);

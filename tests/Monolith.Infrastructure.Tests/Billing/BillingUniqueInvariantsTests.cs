@@ -118,10 +118,66 @@ public abstract class BillingUniqueInvariantsTests<TDatabase>(TDatabase database
     {
         var provider = BillingSeed.NewProvider();
         var account = await BillingSeed.AccountAsync(database);
+        var other = await BillingSeed.AccountAsync(database);
         await SaveAsync(db => db.Subscriptions.Add(Subscription(account.Id, provider, "sub_1")));
-        await SaveAsync(db => db.Subscriptions.Add(Subscription(account.Id, provider, "sub_2")));
+        await SaveAsync(db => db.Subscriptions.Add(Subscription(other.Id, provider, "sub_2")));
 
-        await AssertRejectedAsync(db => db.Subscriptions.Add(Subscription(account.Id, provider, "sub_1")));
+        await AssertRejectedAsync(db => db.Subscriptions.Add(Subscription(other.Id, provider, "sub_1")));
+    }
+
+    [Theory]
+    [InlineData(SubscriptionStatus.Trialing)]
+    [InlineData(SubscriptionStatus.Active)]
+    [InlineData(SubscriptionStatus.PastDue)]
+    [InlineData(SubscriptionStatus.Unpaid)]
+    [InlineData(SubscriptionStatus.Paused)]
+    [InlineData(SubscriptionStatus.Incomplete)]
+    public async Task SaveSubscription_SecondLiveBasePlanForSameAccount_IsRejected(SubscriptionStatus status)
+    {
+        var provider = BillingSeed.NewProvider();
+        var account = await BillingSeed.AccountAsync(database);
+        await SaveAsync(db => db.Subscriptions.Add(Subscription(account.Id, provider, "sub_1", status)));
+
+        // The domain was not told about sub_1 (a writer that skipped the check): the database refuses the second slot holder.
+        await AssertRejectedAsync(db => db.Subscriptions.Add(Subscription(account.Id, provider, "sub_2")));
+    }
+
+    [Fact]
+    public async Task SaveSubscription_AddOnDuplicateOrEndedBesideTheLiveBasePlan_IsAccepted()
+    {
+        var provider = BillingSeed.NewProvider();
+        var account = await BillingSeed.AccountAsync(database);
+        var live = Subscription(account.Id, provider, "sub_live");
+        await SaveAsync(db => db.Subscriptions.Add(live));
+
+        var addOn = Domain.Billing.Subscriptions.Subscription.Start(Guid.NewGuid(), account.Id, provider,
+            Snapshot("sub_addon", SubscriptionStatus.Active), isAddOn: true, accountSubscriptions: [live]).Value;
+        var duplicate = Domain.Billing.Subscriptions.Subscription.Start(Guid.NewGuid(), account.Id, provider,
+            Snapshot("sub_dup", SubscriptionStatus.Active), isAddOn: false, accountSubscriptions: [live]).Value;
+        var ended = Subscription(account.Id, provider, "sub_ended", SubscriptionStatus.Canceled);
+        await SaveAsync(db => db.Subscriptions.AddRange(addOn, duplicate, ended));
+
+        await using var check = database.CreateContext();
+        Assert.Equal(4, await check.Subscriptions.CountAsync(s => s.BillingAccountId == account.Id));
+        Assert.Equal(live.Id, await check.Subscriptions.Where(s => s.ProviderSubscriptionId == "sub_dup" && s.Provider == provider)
+            .Select(s => s.DuplicateOf).SingleAsync());
+    }
+
+    [Fact]
+    public async Task SaveSubscription_AfterTheLiveBasePlanEnded_IsAccepted()
+    {
+        var provider = BillingSeed.NewProvider();
+        var account = await BillingSeed.AccountAsync(database);
+        var first = Subscription(account.Id, provider, "sub_1");
+        await SaveAsync(db => db.Subscriptions.Add(first));
+        await SaveAsync(async db =>
+        {
+            var stored = await db.Subscriptions.SingleAsync(s => s.Id == first.Id);
+            var ended = stored.ApplySnapshot(Snapshot("sub_1", SubscriptionStatus.Canceled) with { SnapshotAt = T0.AddDays(1) });
+            return ended.IsSuccess ? Result.Success() : ended.Error;
+        });
+
+        await SaveAsync(db => db.Subscriptions.Add(Subscription(account.Id, provider, "sub_2")));
     }
 
     [Fact]
@@ -168,9 +224,13 @@ public abstract class BillingUniqueInvariantsTests<TDatabase>(TDatabase database
     private static UsageEvent Usage(Guid accountId, string key) =>
         UsageEvent.Record(Guid.NewGuid(), accountId, "api-calls", 5, key, T0, T0.AddDays(30), UsageMode.Add, T0, UsageRules.Default).Value;
 
-    private static Subscription Subscription(Guid accountId, string provider, string subscriptionId) =>
-        Domain.Billing.Subscriptions.Subscription.Start(Guid.NewGuid(), accountId, provider, new SubscriptionSnapshot(
-            subscriptionId, SubscriptionStatus.Active, "pro-monthly", "pro", 1, T0, T0.AddDays(30), null, false, null, null, T0)).Value;
+    private static Subscription Subscription(Guid accountId, string provider, string subscriptionId, SubscriptionStatus status = SubscriptionStatus.Active) =>
+        Domain.Billing.Subscriptions.Subscription.Start(Guid.NewGuid(), accountId, provider, Snapshot(subscriptionId, status),
+            isAddOn: false, accountSubscriptions: []).Value;
+
+    private static SubscriptionSnapshot Snapshot(string subscriptionId, SubscriptionStatus status) =>
+        new(subscriptionId, status, "pro-monthly", "pro", 1, T0, T0.AddDays(30), status == SubscriptionStatus.Trialing ? T0.AddDays(14) : null, false,
+            SubscriptionTransitions.IsTerminal(status) ? T0 : null, SubscriptionTransitions.IsTerminal(status) ? T0 : null, T0);
 
     private static Payment Payment(Guid accountId, string provider, string paymentId) =>
         Domain.Billing.Payments.Payment.Initiate(Guid.NewGuid(), accountId, provider, paymentId, PaymentKind.OneTime, Usd(5000), null, T0).Value;

@@ -90,7 +90,7 @@ public sealed class PostgresNotifyTests(PostgresTestDatabase database) : IClassF
                 var now = DateTimeOffset.UtcNow;
                 var snapshot = new SubscriptionSnapshot(
                     $"sub_{Guid.NewGuid():N}", SubscriptionStatus.Active, "pro-monthly", "pro", 1, now.AddDays(-1), now.AddDays(29), null, false, null, null, now);
-                db.Subscriptions.Add(Subscription.Start(Guid.NewGuid(), accountId, "inmemory", snapshot).Value);
+                db.Subscriptions.Add(Subscription.Start(Guid.NewGuid(), accountId, "inmemory", snapshot, isAddOn: false, accountSubscriptions: []).Value);
                 return await db.SaveChangesAsync();
             });
 

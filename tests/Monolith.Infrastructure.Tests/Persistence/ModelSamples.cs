@@ -73,7 +73,7 @@ internal static class ModelSamples
         await db.SaveChangesAsync();
 
         var subscription = Subscription.Start(Guid.NewGuid(), account.Id, provider, new SubscriptionSnapshot(
-            $"sub_{n}", SubscriptionStatus.PastDue, price.Id, product.Id, 3, T0, T0.AddDays(30), null, true, T0.AddDays(2), null, T0)).Value;
+            $"sub_{n}", SubscriptionStatus.PastDue, price.Id, product.Id, 3, T0, T0.AddDays(30), null, true, T0.AddDays(2), null, T0), isAddOn: false, accountSubscriptions: []).Value;
         var payment = Payment.Initiate(Guid.NewGuid(), account.Id, provider, $"pi_{n}", PaymentKind.OneTime, Money.Create(5000, "EUR").Value, null, T0).Value;
         Assert.True(payment.MarkSucceeded($"ch_{n}", Money.Create(5000, "EUR").Value, T0.AddMinutes(2)).IsSuccess);
         Assert.Equal(RefundRecording.Recorded, payment.RecordRefund($"re_{n}", Money.Create(1200, "EUR").Value, "requested_by_customer", T0.AddDays(1)).Value);

@@ -37,6 +37,9 @@ public sealed class InMemoryBillingFactsStore : IBillingFactsStore
 
     public void AddSubscription(Subscription subscription) => _subscriptions.Add(subscription);
 
+    public Task<IReadOnlyList<Subscription>> ListLiveSubscriptionsAsync(Guid billingAccountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Subscription>>(_subscriptions.Where(s => s.BillingAccountId == billingAccountId && !s.IsTerminal).ToList());
+
     public Task<Payment?> FindPaymentAsync(string provider, string providerPaymentId, CancellationToken cancellationToken) =>
         Task.FromResult(_payments.Find(p => p.Provider == provider && p.ProviderPaymentId == providerPaymentId));
 

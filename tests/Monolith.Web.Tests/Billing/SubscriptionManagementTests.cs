@@ -74,6 +74,52 @@ public sealed class SubscriptionManagementTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("team-monthly")]
+    [InlineData("pro-yearly")]
+    [InlineData("pro-monthly")]
+    public async Task Checkout_BasePlanWhileSubscribed_Is409AlreadySubscribedWithTheCurrentSubscription(string priceId)
+    {
+        var client = await RegisterAsync();
+        var subscriptionId = await SubscribeToProAsync(client);
+        var sessionsBefore = await SessionCountAsync(subscriptionId);
+
+        var response = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("billing.checkout.already_subscribed", problem.GetProperty("code").GetString());
+        var current = problem.GetProperty("currentSubscription");
+        Assert.Equal(subscriptionId, current.GetProperty("id").GetGuid());
+        Assert.Equal("pro", current.GetProperty("planId").GetString());
+        Assert.Equal("active", current.GetProperty("status").GetString());
+        Assert.Equal(sessionsBefore, await SessionCountAsync(subscriptionId));
+    }
+
+    private Task<int> SessionCountAsync(Guid subscriptionId) =>
+        QueryAsync(db => db.CheckoutSessions.AsNoTracking()
+            .CountAsync(c => db.Subscriptions.Any(s => s.Id == subscriptionId && s.BillingAccountId == c.BillingAccountId)));
+
+    [Fact]
+    public async Task Checkout_AddOnWhileSubscribed_CoexistsWithTheBasePlan()
+    {
+        var client = await RegisterAsync();
+        await SubscribeToProAsync(client);
+
+        var checkout = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "priority-support-monthly" });
+
+        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
+        Assert.Equal(CheckoutAttemptOutcome.Completed, Simulator.SubmitCard(SessionIdOf(await checkout.Content.ReadFromJsonAsync<JsonElement>()), GoodCard).Outcome);
+        await WaitForAsync("both subscriptions to be active", async () =>
+        {
+            var rows = (await client.GetFromJsonAsync<JsonElement>("/api/billing/subscriptions")).EnumerateArray().ToList();
+            return rows.Count == 2 && rows.All(r => r.GetProperty("status").GetString() == "active") ? true : (bool?)null;
+        });
+        await WaitForAsync("priority-support to be allowed", async () => await IsAllowedAsync(client, "priority-support") ? true : (bool?)null);
+        Assert.True(await IsAllowedAsync(client, "reports"));
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "team-monthly" })).StatusCode);
+    }
+
     [Fact]
     public async Task Resume_AfterCancelAtPeriodEnd_ClearsCancelAtPeriodEnd()
     {

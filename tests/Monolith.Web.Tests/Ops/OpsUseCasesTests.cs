@@ -133,7 +133,7 @@ public abstract class OpsUseCasesTests<TDatabase>(TDatabase database) : IClassFi
         var account = BillingAccount.Open(Guid.NewGuid(), member.PersonalOrganizationId, now).Value;
         Assert.True(account.LinkCustomer("inmemory", customer, now).IsSuccess);
         var subscription = Subscription.Start(Guid.NewGuid(), account.Id, "inmemory", new SubscriptionSnapshot(
-            $"sub_{Guid.NewGuid():N}", SubscriptionStatus.Active, "pro-monthly", "pro", 3, now, now.AddMonths(1), null, false, null, null, now)).Value;
+            $"sub_{Guid.NewGuid():N}", SubscriptionStatus.Active, "pro-monthly", "pro", 3, now, now.AddMonths(1), null, false, null, null, now), isAddOn: false, accountSubscriptions: []).Value;
         var webhook = WebhookEvent.Receive(Guid.NewGuid(), "inmemory", $"evt_{Guid.NewGuid():N}", "invoice.paid",
             $"{{\"metadata\":{{\"billing_account_id\":\"{account.Id}\"}}}}", now).Value;
         await host.QueryDbAsync(async db =>

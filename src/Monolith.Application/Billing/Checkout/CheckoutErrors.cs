@@ -1,3 +1,4 @@
+using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Common;
 
 namespace Monolith.Application.Billing.Checkout;
@@ -13,4 +14,17 @@ public static class CheckoutErrors
 
     public static readonly Error RedirectNotAllowed = Error.Validation(
         "billing.checkout.redirect_not_allowed", "Success and cancel URLs must be on this site or on a configured allowlist.");
+
+    public const string AlreadySubscribedCode = "billing.checkout.already_subscribed";
+
+    /// <summary>
+    /// A base-plan checkout while the account already has a live base-plan subscription (<paramref name="current"/>,
+    /// in the problem's <c>currentSubscription</c>): the plan-change flow switches it instead.
+    /// </summary>
+    public static Error AlreadySubscribed(CurrentSubscription current) =>
+        Error.Conflict(AlreadySubscribedCode, "This account already has a subscription. Switch its plan instead of subscribing again.")
+            with { Extensions = new Dictionary<string, object>(StringComparer.Ordinal) { ["currentSubscription"] = current } };
 }
+
+/// <summary>The live base-plan subscription a checkout conflicted with.</summary>
+public sealed record CurrentSubscription(Guid Id, string PlanId, string PriceId, SubscriptionStatus Status);

@@ -18,6 +18,9 @@ public interface IBillingFactsStore
 
     void AddSubscription(Subscription subscription);
 
+    /// <summary>The account's subscriptions that have not ended (canceled, incomplete_expired), tracked or stored.</summary>
+    Task<IReadOnlyList<Subscription>> ListLiveSubscriptionsAsync(Guid billingAccountId, CancellationToken cancellationToken);
+
     Task<Payment?> FindPaymentAsync(string provider, string providerPaymentId, CancellationToken cancellationToken);
 
     void AddPayment(Payment payment);

@@ -1,5 +1,6 @@
 using Monolith.Domain.Billing;
 using Monolith.Domain.Billing.Accounts;
+using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Payments;
 using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Common;
@@ -11,7 +12,7 @@ namespace Monolith.Application.Billing.ProviderEvents;
 /// the same events end in the same state (docs/billing-convergence.md). It changes aggregates through the store
 /// and never saves; the caller's transaction commits.
 /// </summary>
-public sealed class ProviderEventApplier(IBillingFactsStore store)
+public sealed class ProviderEventApplier(IBillingFactsStore store, PlanCatalog? catalog = null)
 {
     private static readonly Error Unattributable = Error.Rule(
         "billing.provider_event.unattributable", "The event names no customer, account or known object, so it cannot be attributed.");
@@ -192,14 +193,19 @@ public sealed class ProviderEventApplier(IBillingFactsStore store)
 
         if (subscription is null)
         {
-            var started = Subscription.Start(Guid.NewGuid(), account.Id, provider, snapshot);
+            var isAddOn = catalog?.FindPlan(snapshot.PlanId) is { IsSuccess: true } plan && plan.Value.IsAddOn;
+            var others = await store.ListLiveSubscriptionsAsync(account.Id, cancellationToken);
+            var started = Subscription.Start(Guid.NewGuid(), account.Id, provider, snapshot, isAddOn, others);
             if (started.IsFailure)
             {
                 return Step.Failed(e, started.Error);
             }
 
             store.AddSubscription(started.Value);
-            return Step.Applied(e, $"Subscription started as {started.Value.Status}.", [PendingKeys.Subscription(provider, snapshot.ProviderSubscriptionId)]);
+            var detail = started.Value.DuplicateOf is { } kept
+                ? $"Subscription started as {started.Value.Status}, recorded as a duplicate of {kept} (the account's live base-plan subscription)."
+                : $"Subscription started as {started.Value.Status}.";
+            return Step.Applied(e, detail, [PendingKeys.Subscription(provider, snapshot.ProviderSubscriptionId)]);
         }
 
         var applied = subscription.ApplySnapshot(snapshot);

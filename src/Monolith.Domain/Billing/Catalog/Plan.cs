@@ -9,12 +9,14 @@ namespace Monolith.Domain.Billing.Catalog;
 /// </summary>
 public sealed class Plan
 {
-    private Plan(string id, string name, FrozenSet<string> features, FrozenDictionary<string, long> limits)
+    private Plan(string id, string name, FrozenSet<string> features, FrozenDictionary<string, long> limits, bool isAddOn, bool isRepeatable)
     {
         Id = id;
         Name = name;
         Features = features;
         Limits = limits;
+        IsAddOn = isAddOn;
+        IsRepeatable = isRepeatable;
     }
 
     public string Id { get; }
@@ -22,11 +24,22 @@ public sealed class Plan
     public IReadOnlySet<string> Features { get; }
     public IReadOnlyDictionary<string, long> Limits { get; }
 
+    /// <summary>
+    /// An add-on may be subscribed to beside the account's one base-plan subscription. Every other recurring plan is a
+    /// base plan: an account has at most one live base-plan subscription (docs/billing.md).
+    /// </summary>
+    public bool IsAddOn { get; }
+
+    /// <summary>A one-time product the account may buy again although it already owns it.</summary>
+    public bool IsRepeatable { get; }
+
     public static Result<Plan> Create(
         string? id,
         string? name,
         IEnumerable<string> features,
-        IReadOnlyDictionary<string, long> limitsPerPeriod)
+        IReadOnlyDictionary<string, long> limitsPerPeriod,
+        bool isAddOn = false,
+        bool isRepeatable = false)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(limitsPerPeriod);
@@ -78,7 +91,7 @@ public sealed class Plan
             }
         }
 
-        return new Plan(planId.Value, trimmedName, featureSet.ToFrozenSet(StringComparer.Ordinal), limits.ToFrozenDictionary(StringComparer.Ordinal));
+        return new Plan(planId.Value, trimmedName, featureSet.ToFrozenSet(StringComparer.Ordinal), limits.ToFrozenDictionary(StringComparer.Ordinal), isAddOn, isRepeatable);
     }
 
     internal static Result<string> ValidateSlug(string? value, Error whenInvalid)

@@ -42,12 +42,39 @@ public sealed class Subscription : AggregateRoot<Guid>
     /// <summary>The provider timestamp of the snapshot the aggregate currently mirrors; orders later snapshots.</summary>
     public DateTimeOffset? LastSnapshotAt { get; private set; }
 
+    /// <summary>The plan is an add-on (catalogue <c>AddOn</c>): it may run beside the account's base-plan subscription.</summary>
+    public bool IsAddOn { get; private set; }
+
+    /// <summary>
+    /// Set when this subscription started while <see cref="DuplicateOf"/> already held the account's base-plan slot: it
+    /// is recorded (and resolved by ops or automatically, docs/billing.md) but never grants access.
+    /// </summary>
+    public Guid? DuplicateOf { get; private set; }
+
     public bool IsTerminal => SubscriptionTransitions.IsTerminal(Status);
 
-    /// <summary>Creates the local mirror from the first snapshot seen, starting as incomplete and moving to its status.</summary>
-    public static Result<Subscription> Start(Guid id, Guid billingAccountId, string provider, SubscriptionSnapshot snapshot)
+    /// <summary>Live (trialing, active, past_due, unpaid, paused or incomplete), base plan, and not a recorded duplicate.</summary>
+    public bool HoldsBasePlanSlot => !IsAddOn && DuplicateOf is null && !IsTerminal;
+
+    /// <summary>The one subscription among <paramref name="accountSubscriptions"/> that holds the base-plan slot, if any.</summary>
+    public static Subscription? FindLiveBasePlan(IEnumerable<Subscription> accountSubscriptions)
+    {
+        ArgumentNullException.ThrowIfNull(accountSubscriptions);
+        return accountSubscriptions.Where(s => s.HoldsBasePlanSlot).OrderBy(s => s.CurrentPeriodStart).ThenBy(s => s.Id).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Creates the local mirror from the first snapshot seen, starting as incomplete and moving to its status.
+    /// An account has at most one live base-plan subscription: when <paramref name="accountSubscriptions"/> (the
+    /// account's other subscriptions) already hold the slot, a live base-plan snapshot starts as a recorded duplicate
+    /// (<see cref="DuplicateOf"/>, <see cref="DuplicateSubscriptionDetected"/>) instead of a second grant.
+    /// </summary>
+    public static Result<Subscription> Start(
+        Guid id, Guid billingAccountId, string provider, SubscriptionSnapshot snapshot, bool isAddOn,
+        IEnumerable<Subscription> accountSubscriptions)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(accountSubscriptions);
 
         var validProvider = BillingProvider.Normalize(provider);
         if (validProvider.IsFailure)
@@ -71,8 +98,19 @@ public sealed class Subscription : AggregateRoot<Guid>
             PriceId = snapshot.PriceId,
             PlanId = snapshot.PlanId,
             Quantity = snapshot.Quantity,
+            IsAddOn = isAddOn,
         };
         subscription.Raise(new SubscriptionCreated(id, billingAccountId, subscription.Provider, subscription.ProviderSubscriptionId, snapshot.SnapshotAt));
+
+        var holder = isAddOn || snapshot.IsTerminal
+            ? null
+            : FindLiveBasePlan(accountSubscriptions.Where(s => s.BillingAccountId == billingAccountId && s.Id != id));
+        if (holder is not null)
+        {
+            subscription.DuplicateOf = holder.Id;
+            subscription.Raise(new DuplicateSubscriptionDetected(
+                id, billingAccountId, subscription.Provider, subscription.ProviderSubscriptionId, snapshot.PlanId, holder.Id, snapshot.SnapshotAt));
+        }
 
         var applied = subscription.ApplySnapshot(snapshot);
         return applied.IsFailure ? applied.Error : subscription;

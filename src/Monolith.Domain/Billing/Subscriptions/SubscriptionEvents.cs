@@ -39,3 +39,11 @@ public sealed record SubscriptionCancelUnscheduled(Guid SubscriptionId, Guid Bil
 /// <summary>The trial ends at <paramref name="TrialEnd"/> (the provider's advance notice); no status change.</summary>
 public sealed record SubscriptionTrialEnding(Guid SubscriptionId, Guid BillingAccountId, string PlanId, DateTimeOffset TrialEnd, DateTimeOffset OccurredAt)
     : IDomainEvent;
+
+/// <summary>
+/// A second live base-plan subscription appeared for an account whose slot <paramref name="KeptSubscriptionId"/>
+/// already holds (two checkouts completed at once, or one created at the provider past the app's guard).
+/// </summary>
+public sealed record DuplicateSubscriptionDetected(
+    Guid SubscriptionId, Guid BillingAccountId, string Provider, string ProviderSubscriptionId, string PlanId, Guid KeptSubscriptionId,
+    DateTimeOffset OccurredAt) : IDomainEvent;

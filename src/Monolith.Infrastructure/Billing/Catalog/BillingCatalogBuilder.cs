@@ -160,6 +160,22 @@ internal static class BillingCatalogBuilder
         return rules.Value;
     }
 
+    private static bool? ParseFlag(string? text, string path, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        if (bool.TryParse(text, out var flag))
+        {
+            return flag;
+        }
+
+        problems.Add(Problem(path, $"must be 'true' or 'false', not '{text}'"));
+        return null;
+    }
+
     private static Plan? BuildPlan(PlanOptions options, string path, List<string> problems)
     {
         var limits = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -175,12 +191,14 @@ internal static class BillingCatalogBuilder
             }
         }
 
-        if (limits.Count < options.Limits.Count)
+        var addOn = ParseFlag(options.AddOn, $"{path}:AddOn", problems);
+        var repeatable = ParseFlag(options.Repeatable, $"{path}:Repeatable", problems);
+        if (limits.Count < options.Limits.Count || addOn is null || repeatable is null)
         {
             return null;
         }
 
-        var plan = Plan.Create(options.Id, options.Name, options.Features, limits);
+        var plan = Plan.Create(options.Id, options.Name, options.Features, limits, addOn.Value, repeatable.Value);
         if (plan.IsSuccess)
         {
             return plan.Value;

@@ -55,6 +55,12 @@ public sealed class PlanOptions
     /// <summary>Metered features: feature id → limit per billing period (a whole number).</summary>
     public Dictionary<string, string> Limits { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>'true': an add-on, subscribed to beside the account's one base-plan subscription (default false).</summary>
+    public string? AddOn { get; set; }
+
+    /// <summary>'true': a one-time product the account may buy again while it owns it (default false).</summary>
+    public string? Repeatable { get; set; }
+
     public List<PriceOptions> Prices { get; } = [];
 }
 

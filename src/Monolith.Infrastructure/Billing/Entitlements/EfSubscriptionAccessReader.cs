@@ -12,7 +12,7 @@ namespace Monolith.Infrastructure.Billing.Entitlements;
 
 /// <summary>
 /// The access-relevant facts of an account's subscriptions, read from the database (committed state only: a fresh
-/// no-tracking query), one-time purchases, plus the configured default plan (e.g. "free") that every account has without subscribing.
+/// no-tracking query; a recorded duplicate subscription never grants), one-time purchases, plus the configured default plan (e.g. "free") that every account has without subscribing.
 /// </summary>
 internal sealed class EfSubscriptionAccessReader(AppDbContext db, IOptions<EntitlementOptions> options, PlanCatalog catalog, TimeProvider clock)
     : ISubscriptionAccessReader
@@ -21,7 +21,7 @@ internal sealed class EfSubscriptionAccessReader(AppDbContext db, IOptions<Entit
     {
         var accesses = await db.Subscriptions
             .AsNoTracking()
-            .Where(s => s.BillingAccountId == billingAccountId && s.Status != SubscriptionStatus.IncompleteExpired)
+            .Where(s => s.BillingAccountId == billingAccountId && s.Status != SubscriptionStatus.IncompleteExpired && s.DuplicateOf == null)
             .Select(s => new SubscriptionAccess(s.PlanId, s.Status, s.CancelAtPeriodEnd, s.CurrentPeriodStart, s.CurrentPeriodEnd))
             .ToListAsync(cancellationToken);
 

@@ -87,7 +87,9 @@ public sealed class BillingCatalogConfigurationTests
 
         var catalog = services.GetRequiredService<PlanCatalog>();
 
-        Assert.Equal(["free", "lifetime-report", "pro", "team"], catalog.Plans.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["free", "lifetime-report", "priority-support", "pro", "team"], catalog.Plans.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["priority-support"], catalog.Plans.Values.Where(p => p.IsAddOn).Select(p => p.Id));
+        Assert.DoesNotContain(catalog.Plans.Values, p => p.IsRepeatable);
         Assert.Equal(
             [BillingInterval.Month, BillingInterval.Year],
             catalog.Prices.Values.Where(p => p.PlanId == "pro").Select(p => p.Interval).Order());
@@ -99,6 +101,8 @@ public sealed class BillingCatalogConfigurationTests
 
     [Theory]
     [InlineData("Billing:Plans:0:Id", "Free Plan", "Billing:Plans:0:Id")]
+    [InlineData("Billing:Plans:1:AddOn", "yes", "Billing:Plans:1:AddOn")]
+    [InlineData("Billing:Plans:0:Repeatable", "1", "Billing:Plans:0:Repeatable")]
     [InlineData("Billing:Plans:0:Name", " ", "Billing:Plans:0:Name")]
     [InlineData("Billing:Plans:0:Features:1", "Bad Feature", "Billing:Plans:0:Features:1")]
     [InlineData("Billing:Plans:0:Features:1", "projects", "Billing:Plans:0:Features:1")]

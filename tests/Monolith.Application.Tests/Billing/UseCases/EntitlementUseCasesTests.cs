@@ -291,7 +291,7 @@ public abstract class EntitlementUseCasesTests<TDatabase>(TDatabase database) : 
             }
 
             var subscription = Subscription.Start(Guid.NewGuid(), account.Id, "inmemory",
-                Snapshot($"sub_{Guid.NewGuid():N}", planId, priceId, status, now)).Value;
+                Snapshot($"sub_{Guid.NewGuid():N}", planId, priceId, status, now), isAddOn: false, accountSubscriptions: []).Value;
             db.Subscriptions.Add(subscription);
             await db.SaveChangesAsync();
             return (account.Id, subscription.Id);

@@ -7,6 +7,7 @@ using Monolith.Application.Billing.Payments;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Payments;
+using Monolith.Domain.Billing.Subscriptions;
 using Monolith.Domain.Common;
 
 namespace Monolith.Application.Billing.Checkout.CreateCheckoutSession;
@@ -49,6 +50,18 @@ internal sealed class CreateCheckoutSessionHandler(
         if (account.IsFailure)
         {
             return account.Error;
+        }
+
+        if (price.Value.IsRecurring && !IsAddOn(price.Value))
+        {
+            var live = await db.Subscriptions.AsNoTracking()
+                .Where(s => s.BillingAccountId == account.Value.Id && !s.IsAddOn && s.DuplicateOf == null
+                            && s.Status != SubscriptionStatus.Canceled && s.Status != SubscriptionStatus.IncompleteExpired)
+                .ToListAsync(cancellationToken);
+            if (Subscription.FindLiveBasePlan(live) is { } current)
+            {
+                return CheckoutErrors.AlreadySubscribed(new CurrentSubscription(current.Id, current.PlanId, current.PriceId, current.Status));
+            }
         }
 
         var open = await db.CheckoutSessions
@@ -105,4 +118,6 @@ internal sealed class CreateCheckoutSessionHandler(
         db.CheckoutSessions.Add(session.Value);
         return new CreateCheckoutSessionResult(session.Value.Id, hosted.Value.ProviderSessionId, hosted.Value.Url, hosted.Value.ExpiresAt, Reused: false);
     }
+
+    private bool IsAddOn(Price price) => catalog.FindPlan(price.PlanId) is { IsSuccess: true } plan && plan.Value.IsAddOn;
 }

@@ -14,6 +14,9 @@ internal sealed class ChangePlanHandler(IAppDbContext db, IPaymentsPort payments
 
     public static readonly Error CurrencyChange = Error.Rule("billing.subscription.currency_change", "A subscription cannot change currency.");
 
+    public static readonly Error KindChange = Error.Rule(
+        "billing.subscription.kind_change", "A base-plan subscription cannot move to an add-on, nor an add-on to a base plan.");
+
     public static readonly Error NoChange = Error.Rule("billing.subscription.no_change", "The subscription already has this price and quantity.");
 
     public async Task<Result<SubscriptionChangeRequested>> Handle(ChangePlanCommand request, CancellationToken cancellationToken)
@@ -45,6 +48,11 @@ internal sealed class ChangePlanHandler(IAppDbContext db, IPaymentsPort payments
         if (!price.IsRecurring)
         {
             return NotRecurring;
+        }
+
+        if (catalog.FindPlan(price.PlanId) is { IsSuccess: true } plan && plan.Value.IsAddOn != current.IsAddOn)
+        {
+            return KindChange;
         }
 
         if (price.ProviderPriceIdFor(payments.Provider) is not { } providerPriceId)
