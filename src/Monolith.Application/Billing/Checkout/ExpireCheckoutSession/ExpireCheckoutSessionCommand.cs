@@ -14,7 +14,7 @@ namespace Monolith.Application.Billing.Checkout.ExpireCheckoutSession;
 /// reconciliation), so a checkout that was in fact completed — its webhook lost — is completed, never expired.
 /// A session that is no longer open, or not yet past its expiry, is left alone (success, nothing changed).
 /// </summary>
-public sealed record ExpireCheckoutSessionCommand(Guid CheckoutSessionId) : ICommand<ExpireCheckoutSessionResult>, ISystemRequest;
+public sealed record ExpireCheckoutSessionCommand(Guid CheckoutSessionId) : ICommand<ExpireCheckoutSessionResult>, IProviderCallingCommand, ISystemRequest;
 
 public sealed record ExpireCheckoutSessionResult(CheckoutStatus Status, bool Changed);
 

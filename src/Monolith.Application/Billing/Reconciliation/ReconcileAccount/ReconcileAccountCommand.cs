@@ -14,7 +14,7 @@ namespace Monolith.Application.Billing.Reconciliation.ReconcileAccount;
 /// skipped (it is listed in <see cref="ReconcileResult.Checked"/> but writes no report). Audited (<c>account.reconcile</c>)
 /// in the same transaction as the changes it applied.
 /// </summary>
-public sealed record ReconcileAccountCommand(Guid OrganizationId) : ICommand<ReconcileResult>, IOpsRequest;
+public sealed record ReconcileAccountCommand(Guid OrganizationId) : ICommand<ReconcileResult>, IProviderCallingCommand, IOpsRequest;
 
 internal sealed class ReconcileAccountHandler(IAppDbContext db, IPaymentsPort payments, BillingReconciler reconciler, OpsAuditTrail audit, TimeProvider clock)
     : IRequestHandler<ReconcileAccountCommand, Result<ReconcileResult>>

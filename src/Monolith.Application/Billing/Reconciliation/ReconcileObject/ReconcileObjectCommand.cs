@@ -9,7 +9,7 @@ namespace Monolith.Application.Billing.Reconciliation.ReconcileObject;
 /// Reconciles one provider object (the sweep job sends one per due id, each in its own transaction, so one provider
 /// error or conflict never rolls back the rest). Running it again when nothing changed at the provider writes nothing.
 /// </summary>
-public sealed record ReconcileObjectCommand(ProviderObjectKind Kind, string ProviderId) : ICommand<ReconcileResult>, ISystemRequest;
+public sealed record ReconcileObjectCommand(ProviderObjectKind Kind, string ProviderId) : ICommand<ReconcileResult>, IProviderCallingCommand, ISystemRequest;
 
 internal sealed class ReconcileObjectHandler(BillingReconciler reconciler) : IRequestHandler<ReconcileObjectCommand, Result<ReconcileResult>>
 {
