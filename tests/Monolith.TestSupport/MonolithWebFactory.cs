@@ -38,6 +38,7 @@ public sealed class MonolithWebFactory(
         // No recurring jobs firing on their own schedule in the middle of unrelated tests (a run crossing a cron mark
         // behaved differently): tests of the jobs and the ops jobs page turn them on with Jobs:Enabled=true.
         builder.UseSetting("Jobs:Enabled", "false");
+        builder.UseSetting("Outbox:Handover:Enabled", "false");
         // Hosts in another environment (Production for the cookie/HSTS tests) still run the simulator unless a test says otherwise.
         builder.UseSetting("Payments:InMemory:AllowOutsideDevelopment", "true");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

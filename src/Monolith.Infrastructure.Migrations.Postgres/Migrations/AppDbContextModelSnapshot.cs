@@ -1492,6 +1492,11 @@ namespace Monolith.Infrastructure.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("handler");
 
+                    b.Property<string>("HangfireJobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hangfire_job_id");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")

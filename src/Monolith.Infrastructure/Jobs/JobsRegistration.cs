@@ -44,6 +44,9 @@ public static class JobsRegistration
         services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
             JobFilterProviders.Providers, new HostJobFilterProvider(sp.GetServices<HangfireFilter>())));
         services.AddSingleton<ITimeZoneResolver, DefaultTimeZoneResolver>();
+        services.AddSingleton<OutboxHandover>();
+        services.AddSingleton<Outbox.IOutboxHandover>(sp => sp.GetRequiredService<OutboxHandover>());
+        services.AddSingleton(sp => new HangfireFilter(ActivatorUtilities.CreateInstance<OutboxHandoverFilter>(sp)));
         services.AddSingleton(_ => DashboardRoutes.Routes);
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(
             sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));

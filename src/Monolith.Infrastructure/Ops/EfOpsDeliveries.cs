@@ -85,5 +85,5 @@ internal sealed class EfOpsDeliveries(AppDbContext db) : IOpsDeliveries
     }
 
     private static DeliverySummary Summary(OutboxDelivery d) => new(
-        d.Id, d.MessageId, d.EventType, d.Handler, d.State.ToString(), d.Attempts, d.NextAttemptAt, d.CreatedAt, d.CompletedAt, d.LastError);
+        d.Id, d.MessageId, d.EventType, d.Handler, d.State.ToString(), d.Attempts, d.NextAttemptAt, d.CreatedAt, d.CompletedAt, d.LastError, d.HangfireJobId);
 }

@@ -10,7 +10,7 @@ namespace Monolith.Infrastructure.Outbox;
 /// A failing round (database down) is logged and retried after the poll interval; it never stops the host.
 /// </summary>
 internal sealed partial class OutboxBackgroundService(
-    OutboxEngine engine, OutboxWakeup wakeup, OutboxHeartbeat heartbeat, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxBackgroundService> logger)
+    OutboxEngine engine, IOutboxHandover handover, OutboxWakeup wakeup, OutboxHeartbeat heartbeat, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxBackgroundService> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,6 +25,11 @@ internal sealed partial class OutboxBackgroundService(
         for (var i = 0; i < settings.Workers.Concurrency; i++)
         {
             loops.Add(Task.Run(() => LoopAsync("worker", wakeup.Deliveries, WorkRoundAsync, stoppingToken), stoppingToken));
+        }
+
+        if (handover.Active)
+        {
+            loops.Add(Task.Run(() => HandoverSweepAsync(stoppingToken), stoppingToken));
         }
 
         return Task.WhenAll(loops);
@@ -86,6 +91,36 @@ internal sealed partial class OutboxBackgroundService(
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Finishes handovers a kill or a storage outage left without a Hangfire job: once at start (which also re-creates
+    /// jobs Hangfire.InMemory lost with the previous process), then every <c>RecoveryGrace</c>.
+    /// </summary>
+    private async Task HandoverSweepAsync(CancellationToken ct)
+    {
+        var atStart = true;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await handover.RecoverAsync(atStart, ct);
+                atStart = false;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogRoundFailed(logger, ex, "handover sweep");
+            }
+
+            if (!await DelayAsync(Jobs.OutboxHandover.RecoveryGrace, ct))
+            {
+                return;
             }
         }
     }

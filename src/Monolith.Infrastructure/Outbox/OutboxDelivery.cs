@@ -16,6 +16,15 @@ public enum OutboxDeliveryState
 
     /// <summary>Parked after the maximum attempts; kept for operators, never dropped.</summary>
     Dead,
+
+    /// <summary>
+    /// Kept failing and was handed over to one Hangfire job (<see cref="OutboxDelivery.HangfireJobId"/>): the relay never
+    /// claims it again; the job's retries own it, and its success marks it <see cref="Succeeded"/>.
+    /// </summary>
+    HandedOver,
+
+    /// <summary>Its Hangfire job was deleted on the dashboard; kept, never dropped (requeueing the job takes it back).</summary>
+    Abandoned,
 }
 
 /// <summary>One row per (outbox message × handler): the unit the workers claim, retry and park.</summary>
@@ -24,6 +33,7 @@ public sealed class OutboxDelivery
     public const int HandlerMaxLength = 200;
     public const int LockedByMaxLength = 200;
     public const int LastErrorMaxLength = 1000;
+    public const int HangfireJobIdMaxLength = 64;
 
     private OutboxDelivery()
     {
@@ -64,7 +74,10 @@ public sealed class OutboxDelivery
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>When it succeeded or was parked as dead.</summary>
+    /// <summary>The Hangfire job it was handed over to (null until then, and briefly while the job is being created).</summary>
+    public string? HangfireJobId { get; private set; }
+
+    /// <summary>When it succeeded, was parked as dead, or was abandoned.</summary>
     public DateTimeOffset? CompletedAt { get; private set; }
 }
 

@@ -19,6 +19,7 @@ internal sealed partial class OutboxEngine(
     IServiceScopeFactory scopes,
     OutboxHandlerRegistry registry,
     OutboxWakeup wakeup,
+    IOutboxHandover handover,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     MonolithMetrics metrics,
@@ -354,17 +355,19 @@ internal sealed partial class OutboxEngine(
     private async Task RecordFailureAsync(OutboxDelivery delivery, string error, CancellationToken ct)
     {
         var dead = delivery.Attempts >= Options.MaxAttempts;
+        var handOver = dead && handover.Active;
         metrics.DeliveryFailed(delivery.Handler, dead);
         var now = clock.GetUtcNow();
         var next = dead ? now : now + OutboxBackoff.Delay(delivery.Attempts, Options.BackoffBase, Options.BackoffCap, Random.Shared);
-        var truncated = error.Length > OutboxDelivery.LastErrorMaxLength ? error[..OutboxDelivery.LastErrorMaxLength] : error;
-        var state = dead ? OutboxDeliveryState.Dead : OutboxDeliveryState.Failed;
-        DateTimeOffset? completed = dead ? now : null;
+        var truncated = Truncate(error);
+        var state = handOver ? OutboxDeliveryState.HandedOver : dead ? OutboxDeliveryState.Dead : OutboxDeliveryState.Failed;
+        DateTimeOffset? completed = dead && !handOver ? now : null;
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        // Only while this worker still holds the claim: a run that lost its lease must not overwrite the winner.
-        await db.OutboxDeliveries
+        // Only while this worker still holds the claim: a run that lost its lease must not overwrite the winner (and so
+        // only one worker ever hands a delivery over).
+        var updated = await db.OutboxDeliveries
             .Where(d => d.Id == delivery.Id && d.State == OutboxDeliveryState.Processing && d.LockedBy == WorkerId)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.State, state)
@@ -372,9 +375,17 @@ internal sealed partial class OutboxEngine(
                 .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
                 .SetProperty(d => d.LockedBy, (string?)null)
                 .SetProperty(d => d.LastError, truncated)
+                .SetProperty(d => d.HangfireJobId, (string?)null)
                 .SetProperty(d => d.CompletedAt, completed), CancellationToken.None);
 
-        if (dead)
+        if (handOver)
+        {
+            if (updated == 1)
+            {
+                await HandOverAsync(delivery);
+            }
+        }
+        else if (dead)
         {
             LogDead(logger, delivery.Id, delivery.MessageId, delivery.Handler, delivery.Attempts);
         }
@@ -385,6 +396,99 @@ internal sealed partial class OutboxEngine(
             _ = PulseDeliveriesAtAsync(next - now);
         }
     }
+
+    /// <summary>
+    /// The row already says HandedOver (committed), so from here on the relay never claims it. Creating its job may
+    /// still fail (storage down, the process killed): the handover sweep (<see cref="IOutboxHandover.RecoverAsync"/>)
+    /// finishes it, and the job creation is idempotent per delivery, so it is never handed over twice.
+    /// </summary>
+    private async Task HandOverAsync(OutboxDelivery delivery)
+    {
+        try
+        {
+            var jobId = await handover.HandOverAsync(delivery, CancellationToken.None);
+            LogHandedOver(logger, delivery.Id, delivery.MessageId, delivery.Handler, delivery.Attempts, jobId);
+        }
+        catch (Exception ex)
+        {
+            LogHandoverDeferred(logger, ex, delivery.Id);
+        }
+    }
+
+    /// <summary>
+    /// Runs a handed-over delivery for its Hangfire job <paramref name="jobId"/>: the job first takes the row (only the
+    /// job the row points at, or the first job of a row whose job id was not yet recorded), then runs the handler
+    /// exactly as the relay does (marker + changes + succeeded in one transaction). Returns the job's result; a
+    /// handler failure is recorded on the row and thrown, so Hangfire retries and shows it.
+    /// </summary>
+    public async Task<string> RunHandedOverAsync(Guid deliveryId, string jobId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var taken = await db.OutboxDeliveries
+            .Where(d => d.Id == deliveryId
+                && ((d.State == OutboxDeliveryState.HandedOver && (d.HangfireJobId == null || d.HangfireJobId == jobId))
+                    || (d.State == OutboxDeliveryState.Abandoned && d.HangfireJobId == jobId)))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.State, OutboxDeliveryState.HandedOver)
+                .SetProperty(d => d.HangfireJobId, jobId)
+                .SetProperty(d => d.Attempts, d => d.Attempts + 1)
+                .SetProperty(d => d.CompletedAt, (DateTimeOffset?)null), ct);
+        var delivery = await db.OutboxDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, ct);
+        if (delivery is null)
+        {
+            return $"delivery {deliveryId} no longer exists; nothing to do";
+        }
+
+        if (taken == 0)
+        {
+            return delivery.State == OutboxDeliveryState.Succeeded
+                ? $"delivery {deliveryId} was already delivered"
+                : $"delivery {deliveryId} is {delivery.State} (job {delivery.HangfireJobId ?? "none"}); nothing to do";
+        }
+
+        using var activity = StartDeliveryActivity(delivery);
+        activity?.SetTag("hangfire.job_id", jobId);
+        string error;
+        try
+        {
+            var binding = registry.Find(delivery.EventType, delivery.Handler);
+            var message = await db.OutboxMessages.AsNoTracking().Where(m => m.Id == delivery.MessageId)
+                .Select(m => new { m.Payload, m.OccurredAt }).FirstOrDefaultAsync(ct);
+            if (binding is null || message is null)
+            {
+                error = binding is null ? "outbox.handler_not_registered" : "outbox.message_missing";
+            }
+            else
+            {
+                var domainEvent = JsonSerializer.Deserialize(message.Payload, binding.EventType, OutboxJson.Options)
+                    ?? throw new JsonException("The payload is null.");
+                var context = new OutboxContext(delivery.MessageId, delivery.Id, delivery.Handler, delivery.Attempts, message.OccurredAt);
+                var failure = await RunInTransactionAsync(db, scope.ServiceProvider, binding, domainEvent, context, ct);
+                if (failure is null)
+                {
+                    metrics.DeliverySucceeded(delivery.Handler);
+                    return $"delivered (attempt {delivery.Attempts})";
+                }
+
+                error = $"{failure.Code}: {failure.Message}";
+            }
+        }
+        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+        {
+            error = "outbox.unique_violation: a concurrent run committed first";
+        }
+
+        activity?.SetStatus(ActivityStatusCode.Error, error.Length > 200 ? error[..200] : error);
+        var truncated = Truncate(error);
+        await db.OutboxDeliveries
+            .Where(d => d.Id == deliveryId && d.State == OutboxDeliveryState.HandedOver && d.HangfireJobId == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LastError, truncated), CancellationToken.None);
+        throw new OutboxDeliveryFailedException(delivery.Handler, delivery.MessageId, error);
+    }
+
+    private static string Truncate(string error) =>
+        error.Length > OutboxDelivery.LastErrorMaxLength ? error[..OutboxDelivery.LastErrorMaxLength] : error;
 
     private async Task PulseDeliveriesAtAsync(TimeSpan delay)
     {
@@ -403,6 +507,35 @@ internal sealed partial class OutboxEngine(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery {DeliveryId} (message {MessageId}, handler {Handler}) failed attempt {Attempt}; retrying at {NextAttemptAt:o}.")]
     private static partial void LogRetry(ILogger logger, Guid deliveryId, Guid messageId, string handler, int attempt, DateTimeOffset nextAttemptAt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery {DeliveryId} (message {MessageId}, handler {Handler}) failed {Attempts} attempts; handed over to Hangfire job {JobId}.")]
+    private static partial void LogHandedOver(ILogger logger, Guid deliveryId, Guid messageId, string handler, int attempts, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery {DeliveryId}: creating its Hangfire job failed; the handover sweep retries it.")]
+    private static partial void LogHandoverDeferred(ILogger logger, Exception exception, Guid deliveryId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox delivery {DeliveryId} (message {MessageId}, handler {Handler}) is dead after {Attempts} attempts.")]
     private static partial void LogDead(ILogger logger, Guid deliveryId, Guid messageId, string handler, int attempts);
+}
+
+/// <summary>The handler failed a handed-over delivery: Hangfire shows this on the job and retries it.</summary>
+public sealed class OutboxDeliveryFailedException(string handler, Guid messageId, string error)
+    : Exception($"{handler} failed message {messageId}: {error}");
+
+/// <summary>
+/// Hands a delivery that kept failing over to one Hangfire job (implemented next to the Hangfire wiring,
+/// <c>Jobs/OutboxHandover.cs</c>). docs/outbox.md "Handover to Hangfire".
+/// </summary>
+internal interface IOutboxHandover
+{
+    /// <summary>Handover is on (<c>Outbox:Handover:Enabled</c>) and this process runs Hangfire (<c>Jobs:Enabled</c>).</summary>
+    bool Active { get; }
+
+    /// <summary>Creates the delivery's job unless it has one (idempotent per delivery) and records its id on the row; returns it.</summary>
+    Task<string> HandOverAsync(OutboxDelivery delivery, CancellationToken ct);
+
+    /// <summary>
+    /// Finishes handovers whose job was never recorded (a kill, storage down); <paramref name="atStart"/> also hands
+    /// over again deliveries whose job the storage no longer knows (Hangfire.InMemory after a restart). Returns how many.
+    /// </summary>
+    Task<int> RecoverAsync(bool atStart, CancellationToken ct);
 }

@@ -26,6 +26,24 @@ public sealed class OutboxOptions
     public TimeSpan ReadyMaxLag { get; set; } = TimeSpan.FromMinutes(5);
 
     public OutboxWorkerOptions Workers { get; set; } = new();
+
+    public OutboxHandoverOptions Handover { get; set; } = new();
+}
+
+/// <summary>Section <c>Outbox:Handover</c>: what happens to a delivery that still fails after <see cref="OutboxOptions.MaxAttempts"/>.</summary>
+public sealed class OutboxHandoverOptions
+{
+    /// <summary>
+    /// Hand it over to one Hangfire job (docs/outbox.md) instead of parking it as dead. Takes effect only where
+    /// <c>Jobs:Enabled</c> (a Hangfire server runs); otherwise the delivery is parked as dead, as before.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Hangfire retries of a handed-over delivery before its job stays Failed on the dashboard.</summary>
+    public int Attempts { get; set; } = 10;
+
+    /// <summary>Fixed delay between Hangfire retries; null (the default) is Hangfire's own back-off (attempt⁴ + 15 s + jitter).</summary>
+    public TimeSpan? RetryDelay { get; set; }
 }
 
 public sealed class OutboxWorkerOptions
@@ -75,6 +93,16 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         if (options.ReadyMaxLag < TimeSpan.FromSeconds(1))
         {
             failures.Add("Outbox:ReadyMaxLag (env Outbox__ReadyMaxLag) must be at least 00:00:01.");
+        }
+
+        if (options.Handover.Attempts is < 0 or > 100)
+        {
+            failures.Add("Outbox:Handover:Attempts (env Outbox__Handover__Attempts) must be between 0 and 100.");
+        }
+
+        if (options.Handover.RetryDelay < TimeSpan.Zero)
+        {
+            failures.Add("Outbox:Handover:RetryDelay (env Outbox__Handover__RetryDelay) must not be negative.");
         }
 
         if (options.Workers.Concurrency is < 1 or > 64)

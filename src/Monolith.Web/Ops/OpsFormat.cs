@@ -41,9 +41,12 @@ internal static class OpsFormat
     };
 
     /// <summary>The CSS class of a state badge (deliveries and webhook events share the vocabulary).</summary>
+    /// <summary>A handed-over delivery's job on the Hangfire dashboard (every attempt, its exception, requeue / delete).</summary>
+    public static string HangfireJobPath(string jobId) => $"/hangfire/jobs/details/{Uri.EscapeDataString(jobId)}";
+
     public static string StateClass(string state) => state switch
     {
-        "Dead" or "Failed" => "badge state-bad",
+        "Dead" or "Failed" or "HandedOver" or "Abandoned" => "badge state-bad",
         "Succeeded" or "Applied" => "badge state-ok",
         "Processing" or "Parked" or "Received" => "badge state-wait",
         _ => "badge muted",

@@ -35,7 +35,13 @@ public static class DeliveryStates
     public const string Succeeded = "Succeeded";
     public const string Dead = "Dead";
 
-    public static readonly IReadOnlyList<string> All = [Pending, Processing, Failed, Succeeded, Dead];
+    /// <summary>Kept failing and is owned by its Hangfire job (<see cref="DeliverySummary.HangfireJobId"/>).</summary>
+    public const string HandedOver = "HandedOver";
+
+    /// <summary>Its Hangfire job was deleted on the dashboard.</summary>
+    public const string Abandoned = "Abandoned";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Processing, Failed, Succeeded, Dead, HandedOver, Abandoned];
 }
 
 /// <param name="OldestPendingDueAt">The earliest due time among Pending/Failed deliveries that are due (null: none waiting).</param>
@@ -53,7 +59,8 @@ public sealed record DeliverySummary(
     DateTimeOffset NextAttemptAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt,
-    string? LastError);
+    string? LastError,
+    string? HangfireJobId = null);
 
 public sealed record DeliveryDetail(
     DeliverySummary Delivery,

@@ -17,6 +17,7 @@ internal sealed class OutboxDeliveryConfiguration : IEntityTypeConfiguration<Out
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(20);
         builder.Property(d => d.LockedBy).HasMaxLength(OutboxDelivery.LockedByMaxLength);
         builder.Property(d => d.LastError).HasMaxLength(OutboxDelivery.LastErrorMaxLength);
+        builder.Property(d => d.HangfireJobId).HasMaxLength(OutboxDelivery.HangfireJobIdMaxLength);
         builder.HasIndex(d => new { d.MessageId, d.Handler }).IsUnique();
         builder.HasIndex(d => new { d.State, d.NextAttemptAt });
         builder.HasOne<OutboxMessage>().WithMany().HasForeignKey(d => d.MessageId).OnDelete(DeleteBehavior.Cascade);
