@@ -47,6 +47,7 @@ public static class JobsRegistration
         services.AddSingleton<OutboxHandover>();
         services.AddSingleton<Outbox.IOutboxHandover>(sp => sp.GetRequiredService<OutboxHandover>());
         services.AddSingleton(sp => new HangfireFilter(ActivatorUtilities.CreateInstance<OutboxHandoverFilter>(sp)));
+        services.AddSingleton(new HangfireFilter(new HangfireJobTelemetryFilter()));
         services.AddSingleton(_ => DashboardRoutes.Routes);
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(
             sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
