@@ -206,6 +206,17 @@ internal sealed class OutboxHandoverFilter(IServiceScopeFactory scopes, IOptions
                     .SetProperty(d => d.HangfireJobId, jobId)
                     .SetProperty(d => d.CompletedAt, now));
         }
+        else if (context.NewState is EnqueuedState && context.OldStateName == DeletedState.StateName)
+        {
+            // Requeued from the Deleted page: the delivery is the job's again (before it runs, so it takes the row).
+            var jobId = context.BackgroundJob.Id;
+            using var scope = scopes.CreateScope();
+            scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboxDeliveries
+                .Where(d => d.Id == deliveryId && d.State == OutboxDeliveryState.Abandoned && d.HangfireJobId == jobId)
+                .ExecuteUpdate(s => s
+                    .SetProperty(d => d.State, OutboxDeliveryState.HandedOver)
+                    .SetProperty(d => d.CompletedAt, (DateTimeOffset?)null));
+        }
     }
 
     public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)

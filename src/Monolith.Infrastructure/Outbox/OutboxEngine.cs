@@ -416,8 +416,9 @@ internal sealed partial class OutboxEngine(
     }
 
     /// <summary>
-    /// Runs a handed-over delivery for its Hangfire job <paramref name="jobId"/>: the job first takes the row (only the
-    /// job the row points at, or the first job of a row whose job id was not yet recorded), then runs the handler
+    /// Runs a handed-over delivery for its Hangfire job <paramref name="jobId"/>: the job first takes the row (only a
+    /// HandedOver row, and only the job the row points at, or the first job of a row whose job id was not yet
+    /// recorded; an Abandoned row is taken back by requeueing its job, see OutboxHandoverFilter), then runs the handler
     /// exactly as the relay does (marker + changes + succeeded in one transaction). Returns the job's result; a
     /// handler failure is recorded on the row and thrown, so Hangfire retries and shows it.
     /// </summary>
@@ -426,14 +427,10 @@ internal sealed partial class OutboxEngine(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var taken = await db.OutboxDeliveries
-            .Where(d => d.Id == deliveryId
-                && ((d.State == OutboxDeliveryState.HandedOver && (d.HangfireJobId == null || d.HangfireJobId == jobId))
-                    || (d.State == OutboxDeliveryState.Abandoned && d.HangfireJobId == jobId)))
+            .Where(d => d.Id == deliveryId && d.State == OutboxDeliveryState.HandedOver && (d.HangfireJobId == null || d.HangfireJobId == jobId))
             .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.State, OutboxDeliveryState.HandedOver)
                 .SetProperty(d => d.HangfireJobId, jobId)
-                .SetProperty(d => d.Attempts, d => d.Attempts + 1)
-                .SetProperty(d => d.CompletedAt, (DateTimeOffset?)null), ct);
+                .SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
         var delivery = await db.OutboxDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, ct);
         if (delivery is null)
         {
