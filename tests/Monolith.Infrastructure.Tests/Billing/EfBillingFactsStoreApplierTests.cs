@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Monolith.Application.Billing.ProviderEvents;
 using Monolith.Domain.Billing.Accounts;
 using Monolith.Domain.Billing.Subscriptions;
@@ -82,6 +83,47 @@ public abstract class EfBillingFactsStoreApplierTests<TDatabase>(TDatabase datab
 
         await using var after = database.CreateContext();
         Assert.Empty(after.PendingProviderEvents.Where(p => p.Provider == provider));
+    }
+
+    [Fact]
+    public async Task Apply_CustomerUpdated_SetsTheBillingEmailNewestWinsAndParksForAnUnlinkedCustomer()
+    {
+        var account = await BillingSeed.AccountAsync(database);
+        var provider = BillingSeed.NewProvider();
+        await using (var db = database.CreateContext())
+        {
+            var tracked = await db.BillingAccounts.SingleAsync(a => a.Id == account.Id);
+            Assert.True(tracked.LinkCustomer(provider, "cus_mail", BillingSeed.T0).IsSuccess);
+            await db.SaveChangesAsync();
+        }
+
+        var newer = new CustomerUpdated(provider, "evt_mail_2", BillingSeed.T0.AddSeconds(2), "cus_mail", null, "new@acme.test");
+        var older = new CustomerUpdated(provider, "evt_mail_1", BillingSeed.T0.AddSeconds(1), "cus_mail", null, "old@acme.test");
+        var dispositions = new List<ProviderEventDisposition>();
+        foreach (var e in new[] { newer, older })
+        {
+            await using var db = database.CreateContext();
+            dispositions.Add((await new ProviderEventApplier(new EfBillingFactsStore(db)).ApplyAsync(e, Now, CancellationToken.None)).Outcome.Disposition);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal([ProviderEventDisposition.Applied, ProviderEventDisposition.Ignored], dispositions);
+        await using (var check = database.CreateContext())
+        {
+            var saved = await check.BillingAccounts.AsNoTracking().SingleAsync(a => a.Id == account.Id);
+            Assert.Equal(("new@acme.test", (DateTimeOffset?)newer.OccurredAt), (saved.BillingEmail, saved.BillingEmailChangedAt));
+        }
+
+        var stranger = new CustomerUpdated(provider, "evt_mail_3", BillingSeed.T0.AddSeconds(3), "cus_unlinked", null, "x@acme.test");
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(ProviderEventDisposition.Parked, (await new ProviderEventApplier(new EfBillingFactsStore(db)).ApplyAsync(stranger, Now, CancellationToken.None)).Outcome.Disposition);
+            await db.SaveChangesAsync();
+        }
+
+        await using var after = database.CreateContext();
+        var taken = await new EfBillingFactsStore(after).TakePendingAsync(PendingKeys.Customer(provider, "cus_unlinked"), CancellationToken.None);
+        Assert.Equal(stranger, Assert.Single(taken).Event);
     }
 
     private async Task<Run> RunAsync(Func<ApplierScenarios, IReadOnlyList<ProviderEvent>> events, bool unitOfWorkPerEvent)
