@@ -21,10 +21,11 @@ public abstract class TestDatabase : IAsyncLifetime
         SqliteConnectionString = Provider == DatabaseProvider.Sqlite ? ConnectionString : null,
     };
 
-    public AppDbContext CreateContext(TimeProvider? clock = null)
+    public AppDbContext CreateContext(TimeProvider? clock = null, Action<DbContextOptionsBuilder<AppDbContext>>? configure = null)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         Infrastructure.DependencyInjection.ConfigureProvider(options, Options);
+        configure?.Invoke(options);
         return new AppDbContext(options.Options, clock ?? TimeProvider.System);
     }
 
