@@ -47,7 +47,8 @@ public static class PaymentsRegistration
             return services;
         }
 
-        services.AddHttpClient(SimulatorWebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(SimulatorWebhookDispatcher.HttpClientName)
+            .AddStandardResilienceHandler(SimulatorWebhookDispatcher.ConfigureResilience);
         services.AddSingleton(sp => new SimulatorWebhookSigner(sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.InMemory.WebhookSecret));
         services.AddSingleton(sp => new SimulatorChaos(sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.InMemory.Chaos));
         services.AddSingleton<SimulatorWebhookDispatcher>();

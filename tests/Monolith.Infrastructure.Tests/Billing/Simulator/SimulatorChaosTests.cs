@@ -64,7 +64,33 @@ public sealed class SimulatorChaosTests
         var parsed = await sim.WaitForAsync(p => p.Count == CheckoutTypes.Length);
         Assert.Equal(2, sim.Receiver.Rejected);
         Assert.Contains(sim.Dispatcher.RecentDeliveries, d => !d.Delivered && d.Outcome == "HTTP 500");
+        // A 500 is the receiver's verdict: the HTTP pipeline does not re-send it, the provider-style schedule does.
+        Assert.All(sim.Dispatcher.RecentDeliveries, d => Assert.Equal(0, d.HttpRetries));
         Assert.Single(Events<CheckoutCompleted>(parsed));
+    }
+
+    [Fact]
+    public async Task ReceiverAnswering503ThenOk_IsReSentByTheResiliencePipeline_WithinTheFirstAttempt()
+    {
+        await using var sim = await StartAsync(receiverFailsFirst: 1, receiverFailStatus: 503);
+        var (_, _, sessionId) = await sim.StartCheckoutAsync();
+
+        sim.State.SubmitCard(sessionId, "4242424242424242");
+
+        await sim.WaitForAsync(p => p.Count == CheckoutTypes.Length);
+        var deadline = DateTimeOffset.UtcNow + Deadline;
+        while (sim.Dispatcher.RecentDeliveries.Count(d => d.Delivered) < CheckoutTypes.Length && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal([503, 200], sim.Receiver.Answers.Take(2));
+        var deliveries = sim.Dispatcher.RecentDeliveries;
+        Assert.All(deliveries, d => Assert.True(d.Delivered && d.Attempt == 1, $"{d.EventType}: attempt {d.Attempt}, {d.Outcome}"));
+        var retried = Assert.Single(deliveries, d => d.HttpRetries > 0);
+        Assert.Equal(1, retried.HttpRetries);
+        Assert.Equal("HTTP 200", retried.Outcome);
+        Assert.Equal(CheckoutTypes.Length, deliveries.Count);
     }
 
     [Fact]

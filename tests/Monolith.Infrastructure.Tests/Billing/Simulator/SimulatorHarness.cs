@@ -17,7 +17,10 @@ namespace Monolith.Infrastructure.Tests.Billing.Simulator;
 
 internal sealed record ReceivedWebhook(byte[] Body, Dictionary<string, string> Headers);
 
-/// <summary>A real HTTP endpoint on 127.0.0.1 that records every webhook POST; optionally answers 500 to the first N.</summary>
+/// <summary>
+/// A real HTTP endpoint on 127.0.0.1 that records every webhook POST; optionally answers the first N with
+/// <c>failStatus</c> (500 unless told).
+/// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -33,7 +36,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri BaseAddress => new(_app.Urls.First());
 
-    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
+    /// <summary>Every POST the endpoint answered, in order: the status it gave.</summary>
+    public ConcurrentQueue<int> Answers { get; } = new();
+
+    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, int failStatus = 500)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -47,9 +53,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             if (Interlocked.Decrement(ref receiver._failFirst) >= 0)
             {
                 Interlocked.Increment(ref receiver._rejected);
-                return Results.StatusCode(500);
+                receiver.Answers.Enqueue(failStatus);
+                return Results.StatusCode(failStatus);
             }
 
+            receiver.Answers.Enqueue(200);
             receiver.Received.Enqueue(new ReceivedWebhook(
                 buffer.ToArray(), request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
             return Results.Ok();
@@ -84,9 +92,10 @@ internal sealed class SimulatorHarness : IAsyncDisposable
     public SimulatorWebhookDispatcher Dispatcher => _host.Services.GetRequiredService<SimulatorWebhookDispatcher>();
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<SimulatorHarness> StartAsync(IDictionary<string, string?>? settings = null, int receiverFailsFirst = 0)
+    public static async Task<SimulatorHarness> StartAsync(
+        IDictionary<string, string?>? settings = null, int receiverFailsFirst = 0, int receiverFailStatus = 500)
     {
-        var receiver = await WebhookReceiver.StartAsync(receiverFailsFirst);
+        var receiver = await WebhookReceiver.StartAsync(receiverFailsFirst, receiverFailStatus);
         var config = new Dictionary<string, string?>
         {
             ["Payments:Provider"] = "InMemory",

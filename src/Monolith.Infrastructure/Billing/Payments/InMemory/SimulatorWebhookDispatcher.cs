@@ -1,22 +1,31 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Monolith.Infrastructure.Billing.Payments.InMemory;
 
-/// <summary>One delivery attempt, as the clock page and tests see it.</summary>
-public sealed record SimulatorDelivery(string EventId, string EventType, int Attempt, bool Delivered, string Outcome, DateTimeOffset At);
+/// <summary>
+/// One delivery attempt, as the clock page and tests see it. <paramref name="HttpRetries"/>: how many times the HTTP
+/// client's resilience pipeline re-sent the request within this attempt after a transient fault.
+/// </summary>
+public sealed record SimulatorDelivery(string EventId, string EventType, int Attempt, bool Delivered, string Outcome, DateTimeOffset At, int HttpRetries = 0);
 
 /// <summary>
 /// Delivers simulator events like a real provider: in the background (never inside the request that caused them),
 /// signed at each attempt, POSTed to <c>{base}/webhooks/inmemory</c>, retried with exponential backoff on non-2xx or
-/// connection errors up to a bounded number of attempts, with the same event id and body every time.
+/// connection errors up to a bounded number of attempts, with the same event id and body every time. Below that
+/// provider-style schedule the HTTP client carries Microsoft.Extensions.Http.Resilience's standard pipeline
+/// (<see cref="ConfigureResilience"/>): a transient fault is re-sent within the attempt.
 /// </summary>
 public sealed partial class SimulatorWebhookDispatcher(
     IOptions<PaymentsOptions> options,
@@ -29,6 +38,7 @@ public sealed partial class SimulatorWebhookDispatcher(
 {
     public const string HttpClientName = "simulator-webhooks";
     private const int LogSize = 500;
+    private static readonly HttpRequestOptionsKey<StrongBox<int>> RetriesKey = new("monolith.http-retries");
 
     private readonly Channel<IReadOnlyList<SimulatorEvent>> _queue = Channel.CreateUnbounded<IReadOnlyList<SimulatorEvent>>();
     private readonly ConcurrentQueue<SimulatorDelivery> _log = new();
@@ -115,6 +125,7 @@ public sealed partial class SimulatorWebhookDispatcher(
 
         string outcome;
         var delivered = false;
+        var retries = new StrongBox<int>();
         if (chaos.TakeForcedFailure())
         {
             outcome = "chaos: failed on purpose";
@@ -131,17 +142,19 @@ public sealed partial class SimulatorWebhookDispatcher(
                 request.Content = new ByteArrayContent(e.Body);
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.TryAddWithoutValidation(SimulatorWebhookSigner.HeaderName, signer.Sign(e.Body, time.GetUtcNow()));
+                request.Options.Set(RetriesKey, retries);
                 using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, stoppingToken);
                 delivered = response.IsSuccessStatusCode;
                 outcome = $"HTTP {(int)response.StatusCode}";
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ExecutionRejectedException && !stoppingToken.IsCancellationRequested)
             {
+                // ExecutionRejectedException: the pipeline's attempt/total timeout or an open circuit.
                 outcome = $"connection failed: {ex.GetType().Name}";
             }
         }
 
-        Record(new SimulatorDelivery(e.Id, e.Type, attempt, delivered, outcome, time.GetUtcNow()));
+        Record(new SimulatorDelivery(e.Id, e.Type, attempt, delivered, outcome, time.GetUtcNow(), retries.Value));
         if (!delivered)
         {
             LogAttemptFailed(logger, e.Id, e.Type, attempt, outcome);
@@ -149,6 +162,47 @@ public sealed partial class SimulatorWebhookDispatcher(
 
         return delivered;
     }
+
+    /// <summary>
+    /// The standard pipeline (rate limiter, 10 s total timeout, retry, circuit breaker, attempt timeout) tuned for a
+    /// webhook POST: up to 2 re-sends 200 ms apart (exponential, jittered) within 10 s, 3 s per try. Only transient
+    /// faults are re-sent: a connection error, a try's timeout, 408, 429, 502, 503, 504. A 500 or any other answer is
+    /// the receiver's verdict on the event and counts as a failed attempt for the provider-style schedule above (what
+    /// Stripe does). The breaker opens at half of at least 20 tries in 30 s failing transiently, for 5 s. Each re-send
+    /// is counted on the request and ends up in <see cref="SimulatorDelivery.HttpRetries"/>.
+    /// </summary>
+    internal static void ConfigureResilience(HttpStandardResilienceOptions options)
+    {
+        options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
+        options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+        options.Retry.MaxRetryAttempts = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.BackoffType = DelayBackoffType.Exponential;
+        options.Retry.UseJitter = true;
+        options.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome));
+        options.Retry.OnRetry = args =>
+        {
+            if (args.Context.GetRequestMessage()?.Options.TryGetValue(RetriesKey, out var retries) == true)
+            {
+                Interlocked.Increment(ref retries.Value);
+            }
+
+            return ValueTask.CompletedTask;
+        };
+        options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome));
+        options.CircuitBreaker.FailureRatio = 0.5;
+        options.CircuitBreaker.MinimumThroughput = 20;
+        options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+        options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(5);
+    }
+
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+        { Result.StatusCode: HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout } => true,
+        _ => false,
+    };
 
     private void Record(SimulatorDelivery delivery)
     {
