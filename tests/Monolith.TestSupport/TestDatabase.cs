@@ -7,7 +7,8 @@ namespace Monolith.TestSupport;
 
 /// <summary>
 /// A migrated database of its own for one test class (use as an xunit class fixture). PostgreSQL databases are cloned
-/// from a template migrated once per test process (Respawn is unavailable; see docs/adr/0001); SQLite ones are files.
+/// from a template migrated once per test process; SQLite ones are files migrated by EF. To empty one in place between
+/// tests, use <see cref="DatabaseReset"/> (Respawn); docs/benchmarks.md compares the two.
 /// </summary>
 public abstract class TestDatabase : IAsyncLifetime
 {
