@@ -33,6 +33,21 @@ public sealed class EntitlementSnapshotTests
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void Grants_Paused_FollowsThePausedGrantsAccessSetting(bool pausedGrantsAccess, bool granted)
+    {
+        var policy = AccessPolicy.Create(TimeSpan.FromDays(3), pausedGrantsAccess).Value;
+
+        var grants = policy.Grants(
+            new SubscriptionAccess("basic", SubscriptionStatus.Paused, false, PeriodStart, PeriodEnd), PeriodStart.AddDays(10), out var until);
+
+        Assert.Equal(granted, grants);
+        Assert.Null(until);
+        Assert.False(AccessPolicy.Default.PausedGrantsAccess);
+    }
+
+    [Theory]
     [InlineData(2, true)]
     [InlineData(3, false)]
     [InlineData(10, false)]

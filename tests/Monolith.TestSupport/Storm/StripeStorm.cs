@@ -297,6 +297,7 @@ public sealed class StripeStorm
             s["id"] = id;
             s["customer"] = customer;
             s["status"] = status;
+            s["pause_collection"] = null; // the fixture fills it; a storm subscription collects
             s["currency"] = "eur";
             s["created"] = periodStart;
             s["start_date"] = periodStart;

@@ -359,6 +359,20 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Pauses (or un-pauses) collection as the Stripe dashboard does: <c>pause_collection</c> set with behavior
+    /// <c>void</c>, the status stays <c>active</c>, and customer.subscription.updated is sent.
+    /// </summary>
+    public void PauseCollection(string subscriptionId, bool paused)
+    {
+        lock (_gate)
+        {
+            var s = _subscriptions[subscriptionId];
+            s["pause_collection"] = paused ? new JsonObject { ["behavior"] = "void", ["resumes_at"] = null } : null;
+            Emit("customer.subscription.updated", s);
+        }
+    }
+
     /// <summary>The customer pays the open invoice (e.g. a new card in the portal): invoice paid, subscription active.</summary>
     public void PayOpenInvoice(string subscriptionId)
     {

@@ -49,6 +49,7 @@ public static class StripeEvents
         s["trial_end"] = null;
         s["cancel_at_period_end"] = false;
         s["schedule"] = null;
+        s["pause_collection"] = null; // the fixture fills it; a subscription collects unless paused
         s["metadata"] = Metadata(accountId);
         var item = s["items"]!["data"]![0]!.AsObject();
         item["id"] = itemId;

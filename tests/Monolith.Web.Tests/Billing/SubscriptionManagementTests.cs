@@ -121,6 +121,56 @@ public sealed class SubscriptionManagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PauseCollection_InTheSimulator_IsPausedWithoutPaidAccessUntilResumed()
+    {
+        var client = await RegisterAsync();
+        var subscriptionId = await SubscribeToProAsync(client);
+        var providerId = await QueryAsync(db => db.Subscriptions.AsNoTracking().Where(s => s.Id == subscriptionId).Select(s => s.ProviderSubscriptionId).SingleAsync());
+        await WaitForAsync("reports to be allowed", async () => await IsAllowedAsync(client, "reports") ? true : (bool?)null);
+
+        Assert.True(Simulator.PauseCollection(providerId, paused: true).IsSuccess);
+
+        await WaitForAsync("the subscription to be paused", async () =>
+            (await OnlySubscriptionAsync(client)).GetProperty("status").GetString() == "paused" ? true : (bool?)null);
+        await WaitForAsync("reports to be denied", async () => await IsAllowedAsync(client, "reports") ? null : (bool?)true);
+
+        Assert.True(Simulator.PauseCollection(providerId, paused: false).IsSuccess);
+
+        await WaitForAsync("the subscription to be active again", async () =>
+            (await OnlySubscriptionAsync(client)).GetProperty("status").GetString() == "active" ? true : (bool?)null);
+        await WaitForAsync("reports to be allowed again", async () => await IsAllowedAsync(client, "reports") ? true : (bool?)null);
+    }
+
+    [Fact]
+    public async Task Checkout_OneTimeProductAlreadyOwned_Is409AlreadyOwned()
+    {
+        var client = await RegisterAsync();
+        await BuyLifetimeReportAsync(client);
+
+        var again = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "lifetime-report" });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("billing.checkout.already_owned", problem.GetProperty("code").GetString());
+        Assert.Equal("lifetime-report", problem.GetProperty("planId").GetString());
+    }
+
+    [Fact]
+    public async Task Checkout_OneTimeProductMarkedRepeatable_IsSoldAgain()
+    {
+        await using var repeatable = new MonolithWebFactory(_database, settings: new Dictionary<string, string?> { ["Billing:Plans:3:Repeatable"] = "true" });
+        var baseAddress = repeatable.StartKestrel();
+        var client = await RegisterAsync(repeatable, baseAddress);
+        var simulator = repeatable.Services.GetRequiredService<SimulatorState>();
+        await BuyLifetimeReportAsync(client, simulator);
+
+        var again = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "lifetime-report" });
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(CheckoutAttemptOutcome.Completed, simulator.SubmitCard(SessionIdOf(await again.Content.ReadFromJsonAsync<JsonElement>()), GoodCard).Outcome);
+    }
+
+    [Fact]
     public async Task Resume_AfterCancelAtPeriodEnd_ClearsCancelAtPeriodEnd()
     {
         var client = await RegisterAsync();
@@ -170,9 +220,19 @@ public sealed class SubscriptionManagementTests : IAsyncLifetime
 
     private SimulatorState Simulator => _factory.Services.GetRequiredService<SimulatorState>();
 
-    private async Task<HttpClient> RegisterAsync()
+    private async Task BuyLifetimeReportAsync(HttpClient client, SimulatorState? simulator = null)
     {
-        var client = _factory.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = _baseAddress });
+        var checkout = await client.PostAsJsonAsync("/api/billing/checkout", new { priceId = "lifetime-report" });
+        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
+        Assert.Equal(CheckoutAttemptOutcome.Completed, (simulator ?? Simulator).SubmitCard(SessionIdOf(await checkout.Content.ReadFromJsonAsync<JsonElement>()), GoodCard).Outcome);
+        await WaitForAsync("lifetime-report to be allowed", async () => await IsAllowedAsync(client, "lifetime-report") ? true : (bool?)null);
+    }
+
+    private Task<HttpClient> RegisterAsync() => RegisterAsync(_factory, _baseAddress);
+
+    private static async Task<HttpClient> RegisterAsync(MonolithWebFactory factory, Uri baseAddress)
+    {
+        var client = factory.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = baseAddress });
         var registered = await HttpForms.SubmitAsync(client, "/account/register", new()
         {
             ["Input.Email"] = $"manage-{Guid.NewGuid():N}@example.test", ["Input.Password"] = "long-enough-1", ["Input.ConfirmPassword"] = "long-enough-1",

@@ -34,6 +34,55 @@ public sealed class BillingJourneyTests(BrowserFixture browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task Pricing_ForASubscriber_ShowsCurrentPlanAndSwitchToThatChangesThePlan()
+    {
+        var page = await browser.NewPageAsync();
+        await BillingJourney.RegisterAsync(page);
+        await BillingJourney.PayAsync(page, "team-monthly", "4242 4242 4242 4242");
+        await BillingJourney.ExpectConfirmedAsync(page);
+
+        await page.GotoAsync("/pricing");
+
+        await Assertions.Expect(page.GetByTestId("plan-team").GetByTestId("current-plan")).ToHaveTextAsync("Current plan");
+        await Assertions.Expect(page.GetByTestId("plan-team").GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("choose-pro-monthly")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("choose-team-monthly")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("switch-pro-monthly")).ToHaveTextAsync("Switch to Pro");
+        await Assertions.Expect(page.GetByTestId("choose-priority-support-monthly")).ToHaveTextAsync("Choose Priority support"); // an add-on coexists
+
+        await page.GetByTestId("switch-pro-monthly").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/billing$"));
+        await Assertions.Expect(page.GetByTestId("billing-message")).ToContainTextAsync("Plan change requested");
+        var deadline = DateTimeOffset.UtcNow.AddMilliseconds(BillingJourney.ConfirmTimeoutMs);
+        do
+        {
+            await page.GotoAsync("/pricing");
+        }
+        while (await page.GetByTestId("plan-pro").GetByTestId("current-plan").CountAsync() == 0 && DateTimeOffset.UtcNow < deadline);
+
+        await Assertions.Expect(page.GetByTestId("plan-pro").GetByTestId("current-plan")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("switch-team-monthly")).ToHaveTextAsync("Switch to Team");
+        await page.GotoAsync("/billing");
+        await Assertions.Expect(page.GetByTestId("plan-name")).ToHaveTextAsync("Pro");
+    }
+
+    [Fact]
+    public async Task Pricing_AfterBuyingTheOneTimeProduct_ShowsItOwnedAndDoesNotOfferItAgain()
+    {
+        var page = await browser.NewPageAsync();
+        await BillingJourney.RegisterAsync(page);
+        await BillingJourney.PayAsync(page, "lifetime-report", "4242 4242 4242 4242");
+        await BillingJourney.ExpectConfirmedAsync(page);
+
+        await BillingJourney.ReloadUntilVisibleAsync(page, "/pricing", "owned");
+
+        await Assertions.Expect(page.GetByTestId("plan-lifetime-report").GetByTestId("owned")).ToHaveTextAsync("Owned");
+        await Assertions.Expect(page.GetByTestId("choose-lifetime-report")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("choose-pro-monthly")).ToHaveTextAsync("Choose Pro");
+    }
+
+    [Fact]
     public async Task Subscribe_WithADeclinedCard_ShowsTheErrorAndGrantsNothing()
     {
         var page = await browser.NewPageAsync();

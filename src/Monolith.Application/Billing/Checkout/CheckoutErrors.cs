@@ -24,6 +24,13 @@ public static class CheckoutErrors
     public static Error AlreadySubscribed(CurrentSubscription current) =>
         Error.Conflict(AlreadySubscribedCode, "This account already has a subscription. Switch its plan instead of subscribing again.")
             with { Extensions = new Dictionary<string, object>(StringComparer.Ordinal) { ["currentSubscription"] = current } };
+
+    public const string AlreadyOwnedCode = "billing.checkout.already_owned";
+
+    /// <summary>A one-time product the account already owns (and the catalogue does not mark repeatable); <c>planId</c> names it.</summary>
+    public static Error AlreadyOwned(string planId) =>
+        Error.Conflict(AlreadyOwnedCode, "This account already owns this product.")
+            with { Extensions = new Dictionary<string, object>(StringComparer.Ordinal) { ["planId"] = planId } };
 }
 
 /// <summary>The live base-plan subscription a checkout conflicted with.</summary>

@@ -6,20 +6,28 @@ namespace Monolith.Domain.Billing.Entitlements;
 /// <summary>
 /// Which subscription states grant access. Active and trialing grant; past_due grants for
 /// <see cref="PastDueGracePeriod"/> counted from the start of the billing period whose invoice failed; every other
-/// status denies. A subscription set to cancel at period end grants until that period ends.
+/// status denies — paused too (Stripe's pause_collection, the simulator's pause), unless
+/// <see cref="PausedGrantsAccess"/> is set. A subscription set to cancel at period end grants until that period ends.
 /// </summary>
 public sealed record AccessPolicy
 {
-    private AccessPolicy(TimeSpan pastDueGracePeriod) => PastDueGracePeriod = pastDueGracePeriod;
+    private AccessPolicy(TimeSpan pastDueGracePeriod, bool pausedGrantsAccess)
+    {
+        PastDueGracePeriod = pastDueGracePeriod;
+        PausedGrantsAccess = pausedGrantsAccess;
+    }
 
-    public static AccessPolicy Default { get; } = new(TimeSpan.FromDays(7));
+    public static AccessPolicy Default { get; } = new(TimeSpan.FromDays(7), pausedGrantsAccess: false);
 
     public TimeSpan PastDueGracePeriod { get; }
 
-    public static Result<AccessPolicy> Create(TimeSpan pastDueGracePeriod) =>
+    /// <summary>A paused subscription keeps its access (default false: nothing is collected, nothing is granted).</summary>
+    public bool PausedGrantsAccess { get; }
+
+    public static Result<AccessPolicy> Create(TimeSpan pastDueGracePeriod, bool pausedGrantsAccess = false) =>
         pastDueGracePeriod < TimeSpan.Zero
             ? Error.Validation("billing.entitlements.grace_period_negative", "The past-due grace period cannot be negative.")
-            : new AccessPolicy(pastDueGracePeriod);
+            : new AccessPolicy(pastDueGracePeriod, pausedGrantsAccess);
 
     /// <summary>
     /// Whether <paramref name="subscription"/> grants access at <paramref name="now"/>, and until when that answer
@@ -31,6 +39,7 @@ public sealed record AccessPolicy
         DateTimeOffset? end = subscription.Status switch
         {
             SubscriptionStatus.Active or SubscriptionStatus.Trialing => null,
+            SubscriptionStatus.Paused when PausedGrantsAccess => null,
             SubscriptionStatus.PastDue => subscription.CurrentPeriodStart + PastDueGracePeriod,
             _ => DateTimeOffset.MinValue,
         };

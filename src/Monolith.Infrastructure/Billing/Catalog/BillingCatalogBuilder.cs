@@ -107,18 +107,21 @@ internal static class BillingCatalogBuilder
     private static AccessPolicy? BuildPolicy(AccessPolicyOptions options, List<string> problems)
     {
         const string path = BillingOptions.Section + ":AccessPolicy:PastDueGracePeriod";
-        if (string.IsNullOrWhiteSpace(options.PastDueGracePeriod))
-        {
-            return AccessPolicy.Default;
-        }
-
-        if (!TimeSpan.TryParse(options.PastDueGracePeriod, CultureInfo.InvariantCulture, out var grace))
+        var paused = ParseFlag(options.PausedGrantsAccess, BillingOptions.Section + ":AccessPolicy:PausedGrantsAccess", problems);
+        var grace = AccessPolicy.Default.PastDueGracePeriod;
+        if (!string.IsNullOrWhiteSpace(options.PastDueGracePeriod)
+            && !TimeSpan.TryParse(options.PastDueGracePeriod, CultureInfo.InvariantCulture, out grace))
         {
             problems.Add(Problem(path, $"must be a duration such as '7.00:00:00', not '{options.PastDueGracePeriod}'"));
             return null;
         }
 
-        var policy = AccessPolicy.Create(grace);
+        if (paused is null)
+        {
+            return null;
+        }
+
+        var policy = AccessPolicy.Create(grace, paused.Value);
         if (policy.IsFailure)
         {
             problems.Add(Problem(path, policy.Error.Message));

@@ -90,4 +90,7 @@ public sealed class AccessPolicyOptions
 {
     /// <summary>How long past_due keeps access, as <c>d.hh:mm:ss</c> (default 7 days).</summary>
     public string? PastDueGracePeriod { get; set; }
+
+    /// <summary>'true': a paused subscription keeps paid access (default false).</summary>
+    public string? PausedGrantsAccess { get; set; }
 }

@@ -59,7 +59,10 @@ public sealed class BillingModel(
 
         var org = organization.Value;
         var subscriptions = await mediator.Send(new ListSubscriptionsQuery(org), cancellationToken);
-        Subscription = subscriptions.IsSuccess ? subscriptions.Value.FirstOrDefault() : null;
+        // The account's base-plan subscription first (add-ons and recorded duplicates never stand for "the plan").
+        Subscription = subscriptions.IsSuccess
+            ? subscriptions.Value.FirstOrDefault(s => s.IsLiveBasePlan) ?? subscriptions.Value.FirstOrDefault(s => !s.IsAddOn && s.DuplicateOf is null) ?? subscriptions.Value.FirstOrDefault()
+            : null;
         Balances = (await mediator.Send(new ListBalancesQuery(org), cancellationToken)) is { IsSuccess: true } b ? b.Value : [];
         Invoices = (await mediator.Send(new ListInvoicesQuery(org), cancellationToken)) is { IsSuccess: true } i ? i.Value : [];
         RecurringPrices = catalog.Prices.Values.Where(p => p.IsActive && p.IsRecurring && p.Amount.AmountMinor > 0).OrderBy(p => p.Amount.AmountMinor).ToList();

@@ -123,6 +123,7 @@ public sealed class BillingCatalogConfigurationTests
     [InlineData("Billing:Plans:1:Prices:1:ProviderPriceIds:inmemory", "sim_price_pro_monthly", "Billing:Plans:1:Prices:1:ProviderPriceIds:inmemory")]
     [InlineData("Billing:AccessPolicy:PastDueGracePeriod", "-1.00:00:00", "Billing:AccessPolicy:PastDueGracePeriod")]
     [InlineData("Billing:AccessPolicy:PastDueGracePeriod", "a week", "Billing:AccessPolicy:PastDueGracePeriod")]
+    [InlineData("Billing:AccessPolicy:PausedGrantsAccess", "sometimes", "Billing:AccessPolicy:PausedGrantsAccess")]
     [InlineData("Billing:Usage:MaxQuantityPerEvent", "0", "Billing:Usage:MaxQuantityPerEvent")]
     [InlineData("Billing:Usage:MaxQuantityPerEvent", "many", "Billing:Usage:MaxQuantityPerEvent")]
     [InlineData("Billing:Usage:MaxTotalPerPeriod", "9223372036854775807", "Billing:Usage:MaxTotalPerPeriod")]

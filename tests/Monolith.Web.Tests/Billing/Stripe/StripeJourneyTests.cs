@@ -85,6 +85,27 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
     }
 
     [Fact]
+    public async Task PauseCollection_StatusStaysActiveAtStripe_IsMirroredAsPausedWithoutPaidAccessUntilResumed()
+    {
+        var client = await app.RegisterAsync();
+        var providerId = await ProviderSubscriptionIdAsync(await app.SubscribeAsync(client, "pro-monthly", "pro"));
+        await StripeWebApp.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+
+        Stripe.PauseCollection(providerId, paused: true);
+        await app.DeliverAsync(Stripe.TakeEvents());
+
+        Assert.Equal("active", Stripe.SubscriptionObject(providerId)["status"]!.GetValue<string>());
+        Assert.Equal("paused", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
+        await StripeWebApp.WaitForAsync("reports to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? null : (bool?)true);
+
+        Stripe.PauseCollection(providerId, paused: false);
+        await app.DeliverAsync(Stripe.TakeEvents());
+
+        Assert.Equal("active", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
+        await StripeWebApp.WaitForAsync("reports to be allowed again", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+    }
+
+    [Fact]
     public async Task CancelAtPeriodEnd_Resume_CancelNow_GoThroughStripeAndItsEvents()
     {
         var client = await app.RegisterAsync();

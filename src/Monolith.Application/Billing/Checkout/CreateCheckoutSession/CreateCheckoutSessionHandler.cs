@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Monolith.Application.Billing.Accounts;
 using Monolith.Application.Billing.Notifications;
 using Monolith.Application.Billing.Payments;
+using Monolith.Application.Billing.Purchases;
 using Monolith.Application.Common.Interfaces;
 using Monolith.Domain.Billing.Catalog;
 using Monolith.Domain.Billing.Payments;
@@ -52,16 +53,10 @@ internal sealed class CreateCheckoutSessionHandler(
             return account.Error;
         }
 
-        if (price.Value.IsRecurring && !IsAddOn(price.Value))
+        var refused = await RefuseRepeatPurchaseAsync(account.Value.Id, price.Value, cancellationToken);
+        if (refused is not null)
         {
-            var live = await db.Subscriptions.AsNoTracking()
-                .Where(s => s.BillingAccountId == account.Value.Id && !s.IsAddOn && s.DuplicateOf == null
-                            && s.Status != SubscriptionStatus.Canceled && s.Status != SubscriptionStatus.IncompleteExpired)
-                .ToListAsync(cancellationToken);
-            if (Subscription.FindLiveBasePlan(live) is { } current)
-            {
-                return CheckoutErrors.AlreadySubscribed(new CurrentSubscription(current.Id, current.PlanId, current.PriceId, current.Status));
-            }
+            return refused;
         }
 
         var open = await db.CheckoutSessions
@@ -119,5 +114,30 @@ internal sealed class CreateCheckoutSessionHandler(
         return new CreateCheckoutSessionResult(session.Value.Id, hosted.Value.ProviderSessionId, hosted.Value.Url, hosted.Value.ExpiresAt, Reused: false);
     }
 
-    private bool IsAddOn(Price price) => catalog.FindPlan(price.PlanId) is { IsSuccess: true } plan && plan.Value.IsAddOn;
+    /// <summary>
+    /// A base-plan price while the account has a live base-plan subscription (switch plans instead), or a one-time
+    /// product the account owns unless the catalogue marks it repeatable. Add-ons are never refused here.
+    /// </summary>
+    private async Task<Error?> RefuseRepeatPurchaseAsync(Guid accountId, Price price, CancellationToken cancellationToken)
+    {
+        var plan = catalog.FindPlan(price.PlanId);
+        if (plan.IsFailure || (price.IsRecurring && plan.Value.IsAddOn) || (!price.IsRecurring && plan.Value.IsRepeatable))
+        {
+            return null;
+        }
+
+        if (!price.IsRecurring)
+        {
+            var owned = await db.OwnedPlanIdsAsync(accountId, catalog, cancellationToken);
+            return owned.Contains(plan.Value.Id) ? CheckoutErrors.AlreadyOwned(plan.Value.Id) : null;
+        }
+
+        var live = await db.Subscriptions.AsNoTracking()
+            .Where(s => s.BillingAccountId == accountId && !s.IsAddOn && s.DuplicateOf == null
+                        && s.Status != SubscriptionStatus.Canceled && s.Status != SubscriptionStatus.IncompleteExpired)
+            .ToListAsync(cancellationToken);
+        return Subscription.FindLiveBasePlan(live) is { } current
+            ? CheckoutErrors.AlreadySubscribed(new CurrentSubscription(current.Id, current.PlanId, current.PriceId, current.Status))
+            : null;
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class ListSubscriptionsHandler(IAppDbContext db)
         var rows = await db.Subscriptions.AsNoTracking()
             .Where(s => s.BillingAccountId == accountId)
             .Select(s => new SubscriptionSummary(s.Id, s.Provider, s.PlanId, s.PriceId, s.Status, s.Quantity,
-                s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.CanceledAt))
+                s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.CanceledAt, s.IsAddOn, s.DuplicateOf))
             .ToListAsync(cancellationToken);
         return rows.OrderByDescending(s => s.CurrentPeriodStart).ToList();
     }

@@ -21,4 +21,10 @@ public sealed record SubscriptionSummary(
     DateTimeOffset CurrentPeriodEnd,
     DateTimeOffset? TrialEnd,
     bool CancelAtPeriodEnd,
-    DateTimeOffset? CanceledAt);
+    DateTimeOffset? CanceledAt,
+    bool IsAddOn = false,
+    Guid? DuplicateOf = null)
+{
+    /// <summary>Holds the account's one base-plan slot (live, not an add-on, not a recorded duplicate).</summary>
+    public bool IsLiveBasePlan => !IsAddOn && DuplicateOf is null && !SubscriptionTransitions.IsTerminal(Status);
+}

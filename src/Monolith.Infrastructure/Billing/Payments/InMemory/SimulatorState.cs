@@ -367,6 +367,30 @@ public sealed class SimulatorState(PlanCatalog catalog, TimeProvider time, ISimu
     public Result SetCancelAtPeriodEnd(string subscriptionId, bool cancel) =>
         cancel ? CancelSubscription(subscriptionId, true, NewId("portal")) : ResumeSubscription(subscriptionId, NewId("portal"));
 
+    /// <summary>
+    /// Pauses collection (like Stripe's pause_collection from its dashboard or portal): the subscription is paused, is
+    /// not renewed or charged while paused, and <paramref name="paused"/> false makes it active again.
+    /// </summary>
+    public Result PauseCollection(string subscriptionId, bool paused) =>
+        Mutate("pause", NewId("pause"), $"{subscriptionId}|{paused}", () =>
+        {
+            if (!_subscriptions.TryGetValue(subscriptionId, out var s))
+            {
+                return PaymentsErrors.NotFound;
+            }
+
+            if (s.IsEnded || (paused ? s.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing or SubscriptionStatus.PastDue) : s.Status != SubscriptionStatus.Paused))
+            {
+                return PaymentsErrors.InvalidRequest(paused ? "Only a live, collecting subscription can be paused." : "The subscription is not paused.");
+            }
+
+            var at = Stamp();
+            s.Status = paused ? SubscriptionStatus.Paused : SubscriptionStatus.Active;
+            s.UpdatedAt = at;
+            Emit(SimulatorEventTypes.SubscriptionUpdated, at, SubscriptionData(s));
+            return Result.Success(true);
+        }).ToUnit();
+
     internal Result ResumeSubscription(string subscriptionId, string idempotencyKey) =>
         Mutate("resume", idempotencyKey, subscriptionId, () =>
         {

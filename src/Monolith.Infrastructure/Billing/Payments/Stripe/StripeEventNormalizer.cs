@@ -264,6 +264,13 @@ internal sealed class StripeEventNormalizer(PlanCatalog catalog)
             return PriceUnknown;
         }
 
+        // pause_collection leaves Stripe's status "active" while nothing is collected: mirrored as paused, so the
+        // access policy decides (default: no paid access while paused). Clearing it makes the snapshot active again.
+        if (s.PauseCollection is not null && status is SubscriptionStatus.Active or SubscriptionStatus.Trialing or SubscriptionStatus.PastDue)
+        {
+            status = SubscriptionStatus.Paused;
+        }
+
         var start = Utc(item.CurrentPeriodStart);
         var end = Utc(item.CurrentPeriodEnd);
 
