@@ -63,4 +63,12 @@ public sealed class BillingStatusBannerTests
 
     [Fact]
     public void Active_WithNothingScheduled_HasNoBanner() => Assert.Null(For(Subscription(SubscriptionStatus.Active)));
+
+    [Theory]
+    [InlineData("card", "visa", "4242", 12, 2034, "Visa ending 4242 · expires 12/2034")]
+    [InlineData("card", "amex", "0005", 3, 2030, "American Express ending 0005 · expires 03/2030")]
+    [InlineData("card", "visa", "9995", null, null, "Visa ending 9995")]
+    [InlineData("sepa_debit", null, null, null, null, "Sepa debit")]
+    public void PaymentMethod_ReadsAsWords(string type, string? brand, string? last4, int? month, int? year, string expected) =>
+        Assert.Equal(expected, BillingText.PaymentMethod(new Monolith.Application.Billing.PaymentMethods.PaymentMethodSummary("pm_1", type, brand, last4, month, year)));
 }

@@ -16,12 +16,14 @@ public sealed class BillingStatusJourneyTests(BrowserFixture browser) : IClassFi
         await BillingJourney.ExpectConfirmedAsync(page);
         await page.GotoAsync("/billing");
         await Assertions.Expect(page.GetByTestId("status-banner")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("card-on-file")).ToHaveTextAsync("Visa ending 4242");
 
-        await SetCardInPortalAsync(page, page.GetByTestId("portal"), "Insufficient funds");
+        await SetCardInPortalAsync(page, page.GetByTestId("update-card"), "Insufficient funds");
         await AdvanceClockAsync(page, "Advance 1 month");
         await BillingJourney.ReloadUntilTextAsync(page, "/billing", "subscription-status", "Past due");
 
         await Assertions.Expect(page.GetByTestId("status-banner-title")).ToHaveTextAsync("Your last payment failed");
+        await Assertions.Expect(page.GetByTestId("card-on-file")).ToHaveTextAsync("Visa ending 9995");
         // Grace: 7 days from the start of the period whose invoice failed (docs/billing.md, access policy).
         await Assertions.Expect(page.GetByTestId("status-banner-detail")).ToContainTextAsync(new Regex(@"^€19\.00 is due\. Paid features stay on until \d{1,2} \w{3} \d{4}\."));
         await page.GotoAsync("/features/reports");

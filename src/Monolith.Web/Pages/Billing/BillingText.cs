@@ -29,6 +29,26 @@ internal static class BillingText
         _ => "Unknown",
     };
 
+    /// <summary>"Visa ending 4242 · expires 12/2034" (expiry when the provider gives it); other types by their name in words.</summary>
+    public static string PaymentMethod(Monolith.Application.Billing.PaymentMethods.PaymentMethodSummary method)
+    {
+        if (method.Type != "card" || method.Last4 is null)
+        {
+            return Monolith.Infrastructure.Billing.Catalog.CatalogCopy.Words(method.Type);
+        }
+
+        var brand = method.Brand switch
+        {
+            null or "" or "unknown" => "Card",
+            "amex" => "American Express",
+            "mastercard" => "Mastercard",
+            "visa" => "Visa",
+            var other => Monolith.Infrastructure.Billing.Catalog.CatalogCopy.Words(other),
+        };
+        var expiry = method is { ExpMonth: { } month, ExpYear: { } year } ? $" · expires {month:00}/{year}" : string.Empty;
+        return $"{brand} ending {method.Last4}{expiry}";
+    }
+
     /// <summary>"month", "year", "once": what follows "€19.00 /" or "per".</summary>
     public static string Per(BillingInterval interval) => interval switch
     {

@@ -7,6 +7,8 @@ using Monolith.Application.Accounts.Organizations.GetOrganization;
 using Monolith.Application.Billing.Entitlements;
 using Monolith.Application.Billing.Entitlements.ListBalances;
 using Monolith.Application.Billing.Invoices.ListInvoices;
+using Monolith.Application.Billing.PaymentMethods;
+using Monolith.Application.Billing.PaymentMethods.ListPaymentMethods;
 using Monolith.Application.Billing.Portal.CreatePortalSession;
 using Monolith.Application.Billing.Subscriptions;
 using Monolith.Application.Billing.Subscriptions.CancelSubscription;
@@ -37,6 +39,7 @@ public sealed class BillingModel(
     public IReadOnlyList<InvoiceSummary> Invoices { get; private set; } = [];
     public IReadOnlyList<Price> RecurringPrices { get; private set; } = [];
     public bool CanManage { get; private set; }
+    public IReadOnlyList<PaymentMethodSummary> PaymentMethods { get; private set; } = [];
     public string DefaultPlanName => entitlements.Value.DefaultPlan is { } id ? PlanName(id) : "No plan";
 
     [TempData]
@@ -72,6 +75,10 @@ public sealed class BillingModel(
             : null;
         var details = await mediator.Send(new GetOrganizationQuery(org), cancellationToken);
         CanManage = details.IsSuccess && details.Value.Members.Any(m => m.UserId == currentUser.UserId && m.Role.IsAtLeast(OrganizationRole.Admin));
+        // The card on file (owners and admins, like the API): none before a first checkout, or when the provider cannot say.
+        PaymentMethods = CanManage && await mediator.Send(new ListPaymentMethodsQuery(org), cancellationToken) is { IsSuccess: true } methods
+            ? methods.Value
+            : [];
         return Page();
     }
 
