@@ -15,6 +15,7 @@ using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
 using Monolith.TestSupport;
 using Monolith.Web.Tests.Common;
+using static Monolith.Web.Tests.Common.Poll;
 
 namespace Monolith.Web.Tests.Billing;
 
@@ -167,20 +168,6 @@ public sealed class ProviderCallsOutsideTransactionsTests : IAsyncLifetime
         return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
-    private static async Task<string> WaitForAsync(string what, Func<Task<string?>> probe)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
 
     public async Task DisposeAsync()
     {

@@ -10,6 +10,7 @@ using Monolith.Infrastructure.Identity;
 using Monolith.Infrastructure.Persistence;
 using Monolith.TestSupport;
 using Monolith.Web.Tests.Common;
+using static Monolith.Web.Tests.Common.Poll;
 
 namespace Monolith.Web.Tests.Billing;
 
@@ -160,21 +161,6 @@ public sealed class RefundTests : IAsyncLifetime
         return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
-    private static async Task<T> WaitForAsync<T>(string what, Func<Task<T?>> probe)
-        where T : struct
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
 
     public async Task DisposeAsync()
     {

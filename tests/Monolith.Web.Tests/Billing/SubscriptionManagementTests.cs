@@ -7,6 +7,7 @@ using Monolith.Infrastructure.Billing.Payments.InMemory;
 using Monolith.Infrastructure.Persistence;
 using Monolith.TestSupport;
 using Monolith.Web.Tests.Common;
+using static Monolith.Web.Tests.Common.Poll;
 
 namespace Monolith.Web.Tests.Billing;
 
@@ -273,21 +274,6 @@ public sealed class SubscriptionManagementTests : IAsyncLifetime
         return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
-    private static async Task<T> WaitForAsync<T>(string what, Func<Task<T?>> probe)
-        where T : struct
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
 
     public async Task DisposeAsync()
     {

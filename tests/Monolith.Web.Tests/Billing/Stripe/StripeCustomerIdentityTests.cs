@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Monolith.TestSupport.Stripe;
+using Monolith.Web.Tests.Common;
 
 namespace Monolith.Web.Tests.Billing.Stripe;
 
@@ -92,7 +93,7 @@ public sealed class StripeCustomerIdentityTests(StripeWebApp app) : IClassFixtur
     private async Task<List<FakeStripeEvent>> EchoAsync(string text)
     {
         var events = new List<FakeStripeEvent>();
-        await StripeWebApp.WaitForAsync($"customer.updated with {text}", () =>
+        await Poll.WaitForAsync($"customer.updated with {text}", () =>
         {
             events.AddRange(Stripe.TakeEvents());
             return Task.FromResult(events.Any(e => e.Type == "customer.updated" && Encoding.UTF8.GetString(e.Body).Contains(text, StringComparison.Ordinal))
@@ -103,7 +104,7 @@ public sealed class StripeCustomerIdentityTests(StripeWebApp app) : IClassFixtur
 
     private async Task<FakeStripeRequest> UpdateSentAsync(string path, Func<FakeStripeRequest, bool> match)
     {
-        await StripeWebApp.WaitForAsync($"an update of {path}", () => Task.FromResult(Stripe.To("POST", path).Any(match) ? true : (bool?)null));
+        await Poll.WaitForAsync($"an update of {path}", () => Task.FromResult(Stripe.To("POST", path).Any(match) ? true : (bool?)null));
         return Stripe.To("POST", path).First(match);
     }
 }

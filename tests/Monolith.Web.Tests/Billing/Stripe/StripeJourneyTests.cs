@@ -55,7 +55,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         var subscription = await StripeWebApp.OnlySubscriptionAsync(client);
         Assert.Equal(("active", "pro", "pro-monthly", 1), (subscription.GetProperty("status").GetString(), subscription.GetProperty("planId").GetString(),
             subscription.GetProperty("priceId").GetString(), subscription.GetProperty("quantity").GetInt32()));
-        await StripeWebApp.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+        await Poll.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
         Assert.False(await StripeWebApp.IsAllowedAsync(client, "sso"));
     }
 
@@ -75,13 +75,13 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         await app.DeliverAsync(Stripe.TakeEvents());
 
         Assert.Equal("unpaid", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
-        await StripeWebApp.WaitForAsync("reports to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? null : (bool?)true);
+        await Poll.WaitForAsync("reports to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? null : (bool?)true);
 
         Stripe.PayOpenInvoice(providerId);
         await app.DeliverAsync(Stripe.TakeEvents());
 
         Assert.Equal("active", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
-        await StripeWebApp.WaitForAsync("reports to be allowed again", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+        await Poll.WaitForAsync("reports to be allowed again", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
     }
 
     [Fact]
@@ -89,20 +89,20 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
     {
         var client = await app.RegisterAsync();
         var providerId = await ProviderSubscriptionIdAsync(await app.SubscribeAsync(client, "pro-monthly", "pro"));
-        await StripeWebApp.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+        await Poll.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
 
         Stripe.PauseCollection(providerId, paused: true);
         await app.DeliverAsync(Stripe.TakeEvents());
 
         Assert.Equal("active", Stripe.SubscriptionObject(providerId)["status"]!.GetValue<string>());
         Assert.Equal("paused", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
-        await StripeWebApp.WaitForAsync("reports to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? null : (bool?)true);
+        await Poll.WaitForAsync("reports to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? null : (bool?)true);
 
         Stripe.PauseCollection(providerId, paused: false);
         await app.DeliverAsync(Stripe.TakeEvents());
 
         Assert.Equal("active", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
-        await StripeWebApp.WaitForAsync("reports to be allowed again", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+        await Poll.WaitForAsync("reports to be allowed again", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         Assert.Equal($"cancel-{subscriptionId:N}-now-cancel-now-1", delete.Header("Idempotency-Key"));
         await app.DeliverAsync(Stripe.TakeEvents());
         Assert.Equal("canceled", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("status").GetString());
-        await StripeWebApp.WaitForAsync("reports to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? null : (bool?)true);
+        await Poll.WaitForAsync("reports to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? null : (bool?)true);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         await app.DeliverAsync(Stripe.TakeEvents());
         var team = await StripeWebApp.OnlySubscriptionAsync(client);
         Assert.Equal(("team", "team-monthly", 3), (team.GetProperty("planId").GetString(), team.GetProperty("priceId").GetString(), team.GetProperty("quantity").GetInt32()));
-        await StripeWebApp.WaitForAsync("sso to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "sso") ? true : (bool?)null);
+        await Poll.WaitForAsync("sso to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "sso") ? true : (bool?)null);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         await app.DeliverAsync(Stripe.TakeEvents());
 
         Assert.Equal("pro", (await StripeWebApp.OnlySubscriptionAsync(client)).GetProperty("planId").GetString());
-        await StripeWebApp.WaitForAsync("sso to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "sso") ? null : (bool?)true);
+        await Poll.WaitForAsync("sso to be denied", async () => await StripeWebApp.IsAllowedAsync(client, "sso") ? null : (bool?)true);
         Assert.True(await StripeWebApp.IsAllowedAsync(client, "reports"));
     }
 
@@ -199,7 +199,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         Assert.Equal("payment", session["mode"]);
         var paymentIntent = Stripe.CompleteCheckout(sessionId);
         await app.DeliverAsync(Stripe.TakeEvents());
-        await StripeWebApp.WaitForAsync("lifetime-report to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "lifetime-report") ? true : (bool?)null);
+        await Poll.WaitForAsync("lifetime-report to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "lifetime-report") ? true : (bool?)null);
         var paymentId = await app.QueryAsync(db => db.Payments.AsNoTracking()
             .Where(p => p.Kind == PaymentKind.OneTime && db.BillingAccounts.Any(a => a.Id == p.BillingAccountId && a.OrganizationId == organizationId))
             .Select(p => p.Id).SingleAsync());
@@ -222,7 +222,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         var events = Stripe.TakeEvents();
         Assert.Equal(["refund.created"], events.Select(e => e.Type));
         await app.DeliverAsync(events);
-        await StripeWebApp.WaitForAsync("lifetime-report to be revoked", async () => await StripeWebApp.IsAllowedAsync(client, "lifetime-report") ? null : (bool?)true);
+        await Poll.WaitForAsync("lifetime-report to be revoked", async () => await StripeWebApp.IsAllowedAsync(client, "lifetime-report") ? null : (bool?)true);
         Assert.Null(await OpsRefundForm.RenderAsync(ops, organizationId, paymentId));
         var audit = Assert.Single(await app.QueryAsync(db => db.OpsAudit.AsNoTracking().Where(a => a.TargetId == paymentId.ToString()).ToListAsync()));
         Assert.Equal(Monolith.Application.Ops.Audit.OpsActions.PaymentRefund, audit.Action);
@@ -262,7 +262,7 @@ public sealed class StripeJourneyTests(StripeWebApp app) : IClassFixture<StripeW
         var subscription = await StripeWebApp.OnlySubscriptionAsync(client);
         Assert.Equal(("active", "pro", false), (subscription.GetProperty("status").GetString(), subscription.GetProperty("planId").GetString(),
             subscription.GetProperty("cancelAtPeriodEnd").GetBoolean()));
-        await StripeWebApp.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
+        await Poll.WaitForAsync("reports to be allowed", async () => await StripeWebApp.IsAllowedAsync(client, "reports") ? true : (bool?)null);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using Monolith.TestSupport;
 using Monolith.TestSupport.Billing;
 using Monolith.TestSupport.Stripe;
 using Monolith.Web.Tests.Common;
+using static Monolith.Web.Tests.Common.Poll;
 
 namespace Monolith.Web.Tests.Billing.Stripe;
 
@@ -159,20 +160,4 @@ public sealed class StripeWebApp : IAsyncLifetime
         Stripe.Customers().Where(c => c["metadata"]?["organization_id"]?.GetValue<string>() == organizationId.ToString())
             .Select(c => c["id"]!.GetValue<string>()).ToArray();
 
-    /// <summary>Polls <paramref name="probe"/> until it gives a value (the webhook's effects commit before the 200, the cache may lag a commit).</summary>
-    public static async Task<T> WaitForAsync<T>(string what, Func<Task<T?>> probe)
-        where T : struct
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
 }
